@@ -1,0 +1,107 @@
+/**
+ * Android APK reader: picks the entries that matter and hands their bytes to the pure format
+ * parsers. No signature matching here (DESIGN.md). A failure in one entry becomes a warning; only
+ * a bundle with no readable manifest fails as a whole.
+ */
+import { TrackscanError } from '../errors.js';
+import { parseArsc, type ResourceTable } from '../formats/arsc.js';
+import { parseAxml, type AxmlDocument } from '../formats/axml.js';
+import { descriptorToJavaName, parseDex, type DexFile } from '../formats/dex.js';
+import type { BundleView, EntryWarning } from './view.js';
+
+export const MANIFEST_ENTRY = 'AndroidManifest.xml';
+export const RESOURCES_ENTRY = 'resources.arsc';
+const DEX_ENTRY = /^classes(\d*)\.dex$/;
+
+export interface ManifestResult {
+  manifest: AxmlDocument;
+  /** absent when the APK has no resources.arsc or it cannot be read (then a warning says why) */
+  resources?: ResourceTable;
+  warnings: EntryWarning[];
+}
+
+/** Reads and decodes AndroidManifest.xml, and resources.arsc for resolving references. */
+export function readManifest(view: BundleView): ManifestResult {
+  if (!view.has(MANIFEST_ENTRY)) {
+    throw new TrackscanError('NOT_A_BUNDLE', `no ${MANIFEST_ENTRY}: not an Android APK`, { file: view.name });
+  }
+  const warnings: EntryWarning[] = [];
+  const manifest = parseAxml(view.read(MANIFEST_ENTRY));
+  for (const a of manifest.anomalies) warnings.push({ entry: MANIFEST_ENTRY, code: a.code, message: a.message });
+  let resources: ResourceTable | undefined;
+  if (view.has(RESOURCES_ENTRY)) {
+    try {
+      resources = parseArsc(view.read(RESOURCES_ENTRY));
+      for (const a of resources.anomalies) warnings.push({ entry: RESOURCES_ENTRY, code: a.code, message: a.message });
+    } catch (e) {
+      warnings.push(entryFailure(RESOURCES_ENTRY, e));
+    }
+  }
+  return { manifest, resources, warnings };
+}
+
+/**
+ * The classes*.dex entries in the order Android loads them (classes.dex, classes2.dex, …).
+ * Entries after a gap in the numbering are not loaded by Android but are still code in the
+ * bundle, so they are returned, with a warning.
+ */
+export function dexEntryNames(view: BundleView): { names: string[]; warnings: EntryWarning[] } {
+  const numbered: [number, string][] = [];
+  for (const e of view.entries) {
+    const m = DEX_ENTRY.exec(e.name);
+    if (!m) continue;
+    const n = m[1] === '' ? 1 : Number(m[1]);
+    // `classes1.dex` is not a name Android loads; keep it after the real sequence.
+    numbered.push([m[1] === '1' || m[1].startsWith('0') ? Number.MAX_SAFE_INTEGER : n, e.name]);
+  }
+  numbered.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  const names = [...new Set(numbered.map(([, name]) => name))];
+  const warnings: EntryWarning[] = [];
+  numbered.forEach(([n, name], i) => {
+    if (n !== i + 1) {
+      warnings.push({ entry: name, code: 'dex-not-loaded', message: `${name} is outside the classes.dex, classes2.dex, … sequence Android loads` });
+    }
+  });
+  return { names, warnings };
+}
+
+export interface DexEntry {
+  entry: string;
+  dex: DexFile;
+}
+
+/** Parses every classes*.dex; an unreadable one becomes a warning. */
+export function readDexFiles(view: BundleView): { dex: DexEntry[]; warnings: EntryWarning[] } {
+  const { names, warnings } = dexEntryNames(view);
+  const dex: DexEntry[] = [];
+  for (const entry of names) {
+    try {
+      const parsed = parseDex(view.read(entry));
+      for (const a of parsed.anomalies) warnings.push({ entry, code: a.code, message: a.message });
+      dex.push({ entry, dex: parsed });
+    } catch (e) {
+      warnings.push(entryFailure(entry, e));
+    }
+  }
+  return { dex, warnings };
+}
+
+/** Every class defined in the bundle's DEX files, Java dotted names, sorted by code unit, unique. */
+export function definedClassNames(view: BundleView): { classes: string[]; warnings: EntryWarning[] } {
+  const { dex, warnings } = readDexFiles(view);
+  const set = new Set<string>();
+  for (const { dex: d } of dex) for (const descriptor of d.definedClassDescriptors()) set.add(descriptorToJavaName(descriptor));
+  return { classes: [...set].sort(compareCodeUnits), warnings };
+}
+
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function entryFailure(entry: string, e: unknown): EntryWarning {
+  if (e instanceof TrackscanError) {
+    if (e.code === 'ARCHIVE_LIMIT') throw e; // a bomb stops the bundle, not just the entry
+    return { entry, code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message };
+  }
+  throw e;
+}

@@ -1,0 +1,22 @@
+/**
+ * The read-only view of a bundle that bundle readers see (STYLE.md §4): list entries and read one,
+ * lazily, bounded by the archive's limits. Never the OS, never extraction to disk.
+ */
+import type { ZipEntry } from '../archive/zip.js';
+import type { Anomaly } from '../formats/bytes.js';
+
+export interface BundleView {
+  /** display name used in errors and provenance (a path, or `outer!inner` when nested) */
+  readonly name: string;
+  readonly entries: readonly ZipEntry[];
+  readonly anomalies: readonly Anomaly[];
+  has(path: string): boolean;
+  read(path: string): Uint8Array;
+}
+
+/** A problem with one entry of a bundle: reported, and the rest of the bundle is still read. */
+export interface EntryWarning {
+  entry: string;
+  code: string;
+  message: string;
+}

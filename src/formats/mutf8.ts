@@ -1,0 +1,152 @@
+/**
+ * Modified UTF-8 (MUTF-8), the string encoding of DEX `string_data_item`s.
+ * Spec: https://source.android.com/docs/core/runtime/dex-format#mutf-8
+ *
+ * Differences from standard UTF-8:
+ *  - U+0000 is encoded as the two bytes 0xC0 0x80, so a real 0x00 byte always terminates a string;
+ *  - characters above U+FFFF are encoded as their UTF-16 surrogate pair, each surrogate as its own
+ *    three-byte sequence (so there are no four-byte sequences);
+ *  - unpaired surrogates are allowed (Java strings are sequences of UTF-16 code units).
+ *
+ * Because JavaScript strings are also UTF-16 code-unit sequences, decoding is a direct mapping from
+ * each 1-, 2- or 3-byte sequence to one code unit. Pure: no I/O.
+ */
+
+/** Result of decoding one NUL-terminated MUTF-8 string. */
+export interface Mutf8Decoded {
+  value: string;
+  /** false when a malformed sequence was replaced by U+FFFD (or a non-MUTF-8 four-byte form was seen) */
+  valid: boolean;
+  /** offset just after the terminating NUL (or `limit` when no NUL was found before it) */
+  end: number;
+  /** true when a NUL terminator was found before `limit` */
+  terminated: boolean;
+}
+
+const REPLACEMENT = 0xfffd;
+/** String.fromCharCode.apply is bounded by the engine's argument limit; chunk well below it. */
+const CHUNK = 8192;
+
+function fromCodes(codes: ArrayLike<number>, start: number, end: number): string {
+  if (end - start <= CHUNK) {
+    return String.fromCharCode.apply(null, Array.prototype.slice.call(codes, start, end) as number[]);
+  }
+  let out = '';
+  for (let i = start; i < end; i += CHUNK) {
+    out += String.fromCharCode.apply(null, Array.prototype.slice.call(codes, i, Math.min(end, i + CHUNK)) as number[]);
+  }
+  return out;
+}
+
+function asciiSlice(bytes: Uint8Array, start: number, end: number): string {
+  // A subarray of a Uint8Array is accepted by fromCharCode.apply without copying into an Array.
+  if (end - start <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  let out = '';
+  for (let i = start; i < end; i += CHUNK) {
+    out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
+  }
+  return out;
+}
+
+/**
+ * Decodes a NUL-terminated MUTF-8 string starting at `start`, reading no further than `limit`
+ * (exclusive; clamped to the array length). Never throws: malformed sequences become U+FFFD and
+ * set `valid: false` so the caller can record an anomaly.
+ */
+export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = bytes.length): Mutf8Decoded {
+  const end = Math.min(limit, bytes.length);
+  if (!(start >= 0) || start >= end) return { value: '', valid: start === end, end: Math.max(0, Math.min(start, end)), terminated: false };
+
+  // Fast path: pure ASCII up to the terminator (the overwhelmingly common case for class names).
+  let i = start;
+  while (i < end) {
+    const b = bytes[i];
+    if (b === 0 || b >= 0x80) break;
+    i++;
+  }
+  if (i >= end) return { value: asciiSlice(bytes, start, i), valid: true, end: i, terminated: false };
+  if (bytes[i] === 0) return { value: asciiSlice(bytes, start, i), valid: true, end: i + 1, terminated: true };
+
+  // Slow path: decode code units into a scratch array, starting from the non-ASCII byte.
+  const prefix = asciiSlice(bytes, start, i);
+  const units: number[] = [];
+  let valid = true;
+  let terminated = false;
+  while (i < end) {
+    const b = bytes[i];
+    if (b === 0) {
+      terminated = true;
+      i++;
+      break;
+    }
+    if (b < 0x80) {
+      units.push(b);
+      i++;
+    } else if ((b & 0xe0) === 0xc0) {
+      const b2 = i + 1 < end ? bytes[i + 1] : -1;
+      if ((b2 & 0xc0) !== 0x80) {
+        units.push(REPLACEMENT);
+        valid = false;
+        i++;
+        continue;
+      }
+      units.push(((b & 0x1f) << 6) | (b2 & 0x3f));
+      i += 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      const b2 = i + 1 < end ? bytes[i + 1] : -1;
+      const b3 = i + 2 < end ? bytes[i + 2] : -1;
+      if ((b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) {
+        units.push(REPLACEMENT);
+        valid = false;
+        i++;
+        continue;
+      }
+      units.push(((b & 0x0f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
+      i += 3;
+    } else if ((b & 0xf8) === 0xf0) {
+      // Standard UTF-8 four-byte form: not MUTF-8, but decode it to its surrogate pair so the text
+      // stays readable, and flag it.
+      const b2 = i + 1 < end ? bytes[i + 1] : -1;
+      const b3 = i + 2 < end ? bytes[i + 2] : -1;
+      const b4 = i + 3 < end ? bytes[i + 3] : -1;
+      valid = false;
+      if ((b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80 || (b4 & 0xc0) !== 0x80) {
+        units.push(REPLACEMENT);
+        i++;
+        continue;
+      }
+      const cp = ((b & 0x07) << 18) | ((b2 & 0x3f) << 12) | ((b3 & 0x3f) << 6) | (b4 & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) {
+        units.push(REPLACEMENT);
+      } else {
+        const v = cp - 0x10000;
+        units.push(0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+      }
+      i += 4;
+    } else {
+      // stray continuation byte or 0xF8..0xFF
+      units.push(REPLACEMENT);
+      valid = false;
+      i++;
+    }
+  }
+  return { value: prefix + fromCodes(units, 0, units.length), valid, end: i, terminated };
+}
+
+/** Encodes a JavaScript (UTF-16) string as MUTF-8, without the length prefix or the NUL terminator. */
+export function encodeMutf8(value: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 0 && c < 0x80) {
+      out.push(c);
+    } else if (c < 0x800) {
+      // includes U+0000 → C0 80
+      out.push(0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+    } else {
+      // every other code unit, surrogates included, is a three-byte sequence
+      out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 0x3f), 0x80 | (c & 0x3f));
+    }
+  }
+  return Uint8Array.from(out);
+}

@@ -245,7 +245,7 @@ export interface DexFile {
   codeItem(codeOff: number): DexCodeItem | undefined;
 }
 
-const PLACEHOLDER_RE = /^<invalid (string|type|proto|field|method|class_def) #\d+>$/;
+const PLACEHOLDER_RE = /^<invalid (string|type|proto|field|method|class_def) #-?\d+>$/;
 
 /** True for the placeholders returned by index lookups that failed. */
 export function isDexPlaceholder(s: string): boolean {
@@ -455,11 +455,17 @@ class DexReader implements DexFile {
       this.anomaly('dex-endian-tag', `endian_tag is 0x${(endian >>> 0).toString(16)}`, at + H_ENDIAN_TAG);
     }
 
-    const container = version >= DEX_CONTAINER_VERSION;
     const headerSize = this.u32(at + H_HEADER_SIZE);
-    const expectedHeader = container ? HEADER_SIZE_V41 : HEADER_SIZE;
-    if (headerSize !== expectedHeader) {
-      this.anomaly('dex-header-size', `header_size is ${headerSize}, expected ${expectedHeader}`, at + H_HEADER_SIZE);
+    // A container header (v041+) has container_size/header_offset; trust header_size to say so for
+    // future versions too.
+    const container = version >= DEX_CONTAINER_VERSION && headerSize >= HEADER_SIZE_V41;
+    if (KNOWN_DEX_VERSIONS.includes(version)) {
+      const expectedHeader = version >= DEX_CONTAINER_VERSION ? HEADER_SIZE_V41 : HEADER_SIZE;
+      if (headerSize !== expectedHeader) {
+        this.anomaly('dex-header-size', `header_size is ${headerSize}, expected ${expectedHeader}`, at + H_HEADER_SIZE);
+      }
+    } else if (headerSize < HEADER_SIZE) {
+      this.anomaly('dex-header-size', `header_size is ${headerSize}, expected at least ${HEADER_SIZE}`, at + H_HEADER_SIZE);
     }
     const fileSize = this.u32(at + H_FILE_SIZE);
     // Before v041 file_size is the whole file; in a container it is the distance to the next header.

@@ -343,7 +343,7 @@ describe('parseDex fuzzing', () => {
   const parseAll = (bytes: Uint8Array): void => exercise(parseDex(bytes));
 
   it.each([1, 2, 3])('mutants of writer-built seeds only throw FormatError (seed %i)', (seed) => {
-    const failures = fuzzParser(seeds, parseAll, (e) => e instanceof FormatError, { iterations: 1500, seed, maxMs: 500 });
+    const failures = fuzzParser(seeds, parseAll, (e) => e instanceof FormatError, { iterations: 2000, seed, maxMs: 500 });
     expect(failures).toEqual([]);
   });
 });

@@ -381,7 +381,7 @@ class DexReader implements DexFile {
       }
       containerEnd = Math.min(containerSize, this.len);
       let at = 0;
-      let next = first.info.version >= DEX_CONTAINER_VERSION ? this.u32(H_FILE_SIZE) : 0;
+      let next = this.u32(H_FILE_SIZE); // v041: distance from this header to the next one
       // Each step moves forward by at least one header, so this loop is bounded by len / 0x78.
       while (next >= at + HEADER_SIZE_V41 && next + HEADER_SIZE <= containerEnd) {
         if (!hasDexMagic(this.bytes, next)) {

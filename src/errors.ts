@@ -17,7 +17,9 @@ export type ErrorCode =
   /** the input is readable but is not the kind of bundle asked for */
   | 'NOT_A_BUNDLE'
   /** the file could not be opened or read */
-  | 'IO';
+  | 'IO'
+  /** the signature database is missing, malformed, or of a schema version this build does not know */
+  | 'SIGNATURES_INVALID';
 
 export class TrackscanError extends Error {
   readonly code: ErrorCode;

@@ -1,0 +1,297 @@
+/**
+ * Tracker matching: the signature database compiled once into lookup structures (STYLE.md §9):
+ * a trie over Java package segments, and exact-name maps for components, meta-data keys,
+ * version files, native libraries, files and domains. No regular expression runs per class or per
+ * signature, so a hostile bundle cannot make matching slow.
+ *
+ * Every finding explains itself (STYLE.md §7): each evidence item says what was searched for, what
+ * was found, how much and where.
+ */
+import type { Evidence, Provenance } from '../evidence/types.js';
+import type { Category, SdkSignature, SignatureDatabase } from '../signatures/types.js';
+
+export type Confidence = 'high' | 'medium' | 'low';
+
+export type TrackerEvidenceKind =
+  | 'code-defined'
+  | 'code-referenced'
+  | 'component'
+  | 'meta-data'
+  | 'version-file'
+  | 'native-library'
+  | 'file'
+  | 'domain';
+
+export interface TrackerEvidence {
+  kind: TrackerEvidenceKind;
+  /** the signature value that matched (a package prefix, a component name, a domain, …) */
+  searchedFor: string;
+  /** how many items matched (classes under a prefix, hosts under a domain, …) */
+  count: number;
+  /** up to EXAMPLES of the matching items, sorted */
+  examples: string[];
+  /** where the first examples were found */
+  locations: Provenance[];
+}
+
+export interface TrackerFinding {
+  id: string;
+  name: string;
+  vendor: string;
+  parent?: string;
+  country?: string;
+  categories: Category[];
+  description: string;
+  confidence: Confidence;
+  /** the app itself belongs to the SDK's vendor (e.g. Meta's SDK inside a Meta app) */
+  firstParty: boolean;
+  /** library version, when a version file names it */
+  version?: string;
+  evidence: TrackerEvidence[];
+  sources: string[];
+}
+
+const EXAMPLES = 3;
+
+/** Node of the package trie. `owner` is the SDK claiming this prefix, or EXCLUDED. */
+interface TrieNode {
+  children: Map<string, TrieNode>;
+  owner?: { sdk: number; prefix: string } | typeof EXCLUDED;
+}
+const EXCLUDED = Symbol('excluded');
+
+/** Kinds that are independent of each other for the "several kinds of evidence" rule. */
+const MANIFEST_OR_FILE_KINDS: ReadonlySet<TrackerEvidenceKind> = new Set(['component', 'meta-data', 'version-file', 'native-library', 'file']);
+
+export class TrackerMatcher {
+  private readonly sdks: SdkSignature[];
+  private readonly root: TrieNode = { children: new Map() };
+  private readonly components = new Map<string, number>();
+  private readonly metaData = new Map<string, number[]>();
+  private readonly versionFiles = new Map<string, { sdk: number; artifact: string }>();
+  private readonly nativeLibs = new Map<string, number[]>();
+  private readonly files = new Map<string, number[]>();
+  private readonly domains = new Map<string, number[]>();
+
+  constructor(db: Pick<SignatureDatabase, 'sdks'>) {
+    this.sdks = db.sdks;
+    db.sdks.forEach((sdk, i) => {
+      const a = sdk.android ?? {};
+      for (const p of a.packages ?? []) this.insert(p, { sdk: i, prefix: p });
+      for (const p of a.excludePackages ?? []) this.insert(p, EXCLUDED);
+      for (const c of a.components ?? []) this.components.set(c, i);
+      for (const m of a.metaData ?? []) push(this.metaData, m, i);
+      for (const v of a.versionArtifacts ?? []) {
+        const [group, artifact] = v.split(':');
+        this.versionFiles.set(`${group}_${artifact}`, { sdk: i, artifact: v });
+      }
+      for (const l of a.nativeLibraries ?? []) push(this.nativeLibs, l, i);
+      for (const f of a.files ?? []) push(this.files, f, i);
+      for (const d of sdk.domains ?? []) push(this.domains, d, i);
+    });
+  }
+
+  private insert(prefix: string, owner: TrieNode['owner']): void {
+    let node = this.root;
+    for (const seg of prefix.split('.')) {
+      let next = node.children.get(seg);
+      if (!next) node.children.set(seg, (next = { children: new Map() }));
+      node = next;
+    }
+    node.owner = owner;
+  }
+
+  /**
+   * The deepest prefix claiming a Java class name, matched at segment boundaries; the last segment
+   * also matches without its `$Inner` suffix, so a class-name prefix covers its inner classes.
+   */
+  lookupClass(className: string): { sdk: number; prefix: string; depth: number } | undefined {
+    let node: TrieNode | undefined = this.root;
+    let best: { sdk: number; prefix: string; depth: number } | undefined;
+    let excludedAt = -1;
+    let start = 0;
+    let depth = 0;
+    while (node) {
+      const dot = className.indexOf('.', start);
+      let seg = dot < 0 ? className.slice(start) : className.slice(start, dot);
+      if (dot < 0) {
+        const dollar = seg.indexOf('$');
+        if (dollar > 0 && !node.children.has(seg)) seg = seg.slice(0, dollar);
+      }
+      node = node.children.get(seg);
+      if (!node) break;
+      depth++;
+      if (node.owner === EXCLUDED) excludedAt = depth;
+      else if (node.owner) best = { ...node.owner, depth };
+      if (dot < 0) break;
+      start = dot + 1;
+    }
+    if (best && excludedAt > best.depth) return undefined;
+    return best;
+  }
+
+  match(ev: Evidence): TrackerFinding[] {
+    const acc = new Map<number, Map<string, TrackerEvidence>>();
+    const versions = new Map<number, string>();
+    const add = (sdk: number, kind: TrackerEvidenceKind, searchedFor: string, found: string, where: Provenance) => {
+      let items = acc.get(sdk);
+      if (!items) acc.set(sdk, (items = new Map()));
+      const key = `${kind}\0${searchedFor}`;
+      let item = items.get(key);
+      if (!item) items.set(key, (item = { kind, searchedFor, count: 0, examples: [], locations: [] }));
+      item.count++;
+      addExample(item, found, where);
+    };
+
+    const appPackage = ev.identity.id;
+    const appDepth = appPackage ? appPackage.split('.').length : 0;
+    const inAppPackage = (cls: string) => appPackage !== '' && (cls.startsWith(appPackage + '.') || cls === appPackage);
+
+    const matchClasses = (classes: Map<string, string>, kind: TrackerEvidenceKind) => {
+      for (const [cls, entry] of classes) {
+        const hit = this.lookupClass(cls);
+        if (!hit) continue;
+        // The app's own code is not a third-party tracker: a broad prefix (com.dv) does not claim
+        // the classes of an app whose package lies under it (com.dv.adm).
+        if (hit.depth < appDepth && inAppPackage(cls)) continue;
+        add(hit.sdk, kind, hit.prefix, cls, { entry, location: cls, collector: 'dex-classes' });
+      }
+    };
+    matchClasses(ev.code.defined, 'code-defined');
+    matchClasses(ev.code.referenced, 'code-referenced');
+
+    for (const c of ev.components) {
+      const sdk = this.components.get(c.name);
+      if (sdk !== undefined) add(sdk, 'component', c.name, `${c.kind} ${c.name}`, c.provenance);
+    }
+    for (const m of ev.metaData) {
+      for (const sdk of this.metaData.get(m.name) ?? []) add(sdk, 'meta-data', m.name, m.value === undefined ? m.name : `${m.name} = ${m.value}`, m.provenance);
+    }
+    for (const v of ev.versionFiles) {
+      const hit = this.versionFiles.get(v.key);
+      if (hit) {
+        add(hit.sdk, 'version-file', hit.artifact, `${hit.artifact} ${v.version}`, v.provenance);
+        if (!versions.has(hit.sdk) && v.version) versions.set(hit.sdk, v.version);
+      }
+    }
+    for (const l of ev.nativeLibraries) {
+      for (const sdk of this.nativeLibs.get(l.name) ?? []) add(sdk, 'native-library', l.name, `${l.name} (${l.abis.join(', ')})`, l.provenance);
+    }
+    for (const f of ev.files) {
+      for (const sdk of this.files.get(f) ?? []) add(sdk, 'file', f, f, { entry: f, collector: 'files' });
+    }
+    // Domains: evidence for SDKs found otherwise; alone, only when one SDK claims the domain.
+    for (const d of ev.domains) {
+      for (const [domain, sdks] of suffixMatches(this.domains, d.host)) {
+        for (const sdk of sdks) {
+          if (acc.has(sdk) || sdks.length === 1) add(sdk, 'domain', domain, d.host, d.provenance);
+        }
+      }
+    }
+
+    const findings: TrackerFinding[] = [];
+    for (const [i, items] of acc) {
+      const sdk = this.sdks[i];
+      const evidence = [...items.values()].sort(compareEvidence);
+      findings.push({
+        id: sdk.id,
+        name: sdk.name,
+        vendor: sdk.vendor,
+        ...(sdk.parent ? { parent: sdk.parent } : {}),
+        ...(sdk.country ? { country: sdk.country } : {}),
+        categories: sdk.categories,
+        description: sdk.description,
+        confidence: confidenceOf(evidence),
+        firstParty: isFirstParty(appPackage, sdk),
+        ...(versions.has(i) ? { version: versions.get(i) } : {}),
+        evidence,
+        sources: sdk.sources,
+      });
+    }
+    return findings.sort((a, b) => CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] || cmp(a.id, b.id));
+  }
+}
+
+const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };
+const KIND_RANK: Record<TrackerEvidenceKind, number> = {
+  'code-defined': 0,
+  component: 1,
+  'meta-data': 2,
+  'version-file': 3,
+  'native-library': 4,
+  file: 5,
+  domain: 6,
+  'code-referenced': 7,
+};
+
+function compareEvidence(a: TrackerEvidence, b: TrackerEvidence): number {
+  return KIND_RANK[a.kind] - KIND_RANK[b.kind] || cmp(a.searchedFor, b.searchedFor);
+}
+
+/**
+ * high: classes defined in the app's code, or two or more independent manifest/file kinds;
+ * medium: one manifest/file kind (a component, a meta-data key, a version file, a library);
+ * low: only types referenced but not shipped, or only a domain.
+ */
+export function confidenceOf(evidence: TrackerEvidence[]): Confidence {
+  const kinds = new Set(evidence.map((e) => e.kind));
+  if (kinds.has('code-defined')) return 'high';
+  const strong = [...kinds].filter((k) => MANIFEST_OR_FILE_KINDS.has(k)).length;
+  if (strong >= 2) return 'high';
+  if (strong === 1) return 'medium';
+  return 'low';
+}
+
+/** The app is the vendor's own when its package shares two or more leading segments with one of the SDK's packages. */
+export function isFirstParty(appPackage: string, sdk: SdkSignature): boolean {
+  if (!appPackage) return false;
+  const app = appPackage.split('.');
+  for (const p of sdk.android?.packages ?? []) {
+    const segs = p.split('.');
+    let common = 0;
+    while (common < app.length && common < segs.length && app[common] === segs[common]) common++;
+    if (common >= 2) return true;
+  }
+  return false;
+}
+
+function addExample(item: TrackerEvidence, found: string, where: Provenance): void {
+  if (item.examples.includes(found)) return;
+  if (item.examples.length < EXAMPLES) {
+    item.examples.push(found);
+    item.locations.push(where);
+  } else if (found < item.examples[EXAMPLES - 1]) {
+    item.examples[EXAMPLES - 1] = found;
+    item.locations[EXAMPLES - 1] = where;
+  } else {
+    return;
+  }
+  // keep examples sorted (with their locations) so output does not depend on read order
+  const order = item.examples.map((_, i) => i).sort((x, y) => cmp(item.examples[x], item.examples[y]));
+  item.examples = order.map((i) => item.examples[i]);
+  item.locations = order.map((i) => item.locations[i]);
+}
+
+/** The domains in `map` equal to `host` or a parent of it at a dot boundary. */
+function suffixMatches(map: Map<string, number[]>, host: string): [string, number[]][] {
+  const out: [string, number[]][] = [];
+  let h = host;
+  for (;;) {
+    const sdks = map.get(h);
+    if (sdks) out.push([h, sdks]);
+    const dot = h.indexOf('.');
+    if (dot < 0) break;
+    h = h.slice(dot + 1);
+  }
+  return out;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

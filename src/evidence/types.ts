@@ -1,0 +1,169 @@
+/**
+ * The Evidence model: one normalised description of what a bundle declares and contains, shared by
+ * the Android and iOS readers. Every item carries its provenance (STYLE.md §6): the bundle entry it
+ * came from, where inside that entry, and which collector produced it. Analysis reads only this.
+ */
+
+export type Platform = 'android' | 'ios';
+
+export interface Provenance {
+  /** bundle entry path, e.g. `classes2.dex`, `AndroidManifest.xml`, `lib/arm64-v8a/libfoo.so` */
+  entry: string;
+  /** where inside the entry: a class, an element path, a section */
+  location?: string;
+  /** the collector that produced it (see src/bundle/android/collectors.ts) */
+  collector: string;
+}
+
+export interface AppIdentity {
+  platform: Platform;
+  /** Android package name / iOS bundle identifier */
+  id: string;
+  name?: string;
+  versionCode?: number;
+  versionName?: string;
+  minSdk?: number;
+  targetSdk?: number;
+  compileSdk?: number;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  sha256: string;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface SigningEvidence {
+  /** signature schemes found: v1 (JAR), v2, v3, v3.1 */
+  schemes: string[];
+  certificates: (CertificateInfo & { schemes: string[] })[];
+}
+
+export interface PermissionEvidence {
+  name: string;
+  /** `uses-permission` or `uses-permission-sdk-23` */
+  element: string;
+  maxSdkVersion?: number;
+  provenance: Provenance;
+}
+
+export interface DeclaredPermission {
+  name: string;
+  protectionLevel?: string;
+  provenance: Provenance;
+}
+
+export interface IntentFilterEvidence {
+  actions: string[];
+  categories: string[];
+  data: Record<string, string>[];
+}
+
+export type ComponentKind = 'activity' | 'activity-alias' | 'service' | 'receiver' | 'provider';
+
+export interface ComponentEvidence {
+  kind: ComponentKind;
+  /** fully qualified class name (relative names resolved against the package) */
+  name: string;
+  /** android:exported as written; undefined when absent */
+  exported?: boolean;
+  /** exported as Android decides it: explicit value, else true when there are intent filters (before API 31) */
+  effectivelyExported: boolean;
+  enabled?: boolean;
+  permission?: string;
+  authorities?: string[];
+  intentFilters: IntentFilterEvidence[];
+  provenance: Provenance;
+}
+
+export interface MetaDataEvidence {
+  name: string;
+  value?: string;
+  /** the element holding it: application, or a component's class name */
+  parent: string;
+  provenance: Provenance;
+}
+
+export interface QueriesEvidence {
+  packages: string[];
+  intents: IntentFilterEvidence[];
+  providers: string[];
+}
+
+export interface AppFlags {
+  debuggable?: boolean;
+  allowBackup?: boolean;
+  usesCleartextTraffic?: boolean;
+  networkSecurityConfig?: string;
+}
+
+/** Classes found in code. `defined` is strong evidence; `referenced` (used but not defined) is weak. */
+export interface CodeEvidence {
+  /** Java class name → the DEX entry defining it (first one when defined twice) */
+  defined: Map<string, string>;
+  /** Java class name → a DEX entry referencing it; only types not defined anywhere in the bundle */
+  referenced: Map<string, string>;
+  /** number of DEX files read */
+  dexFiles: number;
+}
+
+export interface DomainEvidence {
+  host: string;
+  /** an example of the string the host was found in (a URL, trimmed) */
+  sample: string;
+  provenance: Provenance;
+}
+
+export interface VersionFileEvidence {
+  /** Maven `group:artifact` when recognisable, else the file's stem */
+  artifact: string;
+  /** `group_artifact` as in the file name, used for exact lookups */
+  key: string;
+  version: string;
+  provenance: Provenance;
+}
+
+export interface NativeLibraryEvidence {
+  name: string;
+  abis: string[];
+  provenance: Provenance;
+}
+
+export interface FileEvidence {
+  path: string;
+  provenance: Provenance;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  entry?: string;
+}
+
+export interface Evidence {
+  platform: Platform;
+  identity: AppIdentity;
+  signing?: SigningEvidence;
+  permissions: PermissionEvidence[];
+  declaredPermissions: DeclaredPermission[];
+  components: ComponentEvidence[];
+  metaData: MetaDataEvidence[];
+  queries: QueriesEvidence;
+  flags: AppFlags;
+  code: CodeEvidence;
+  /**
+   * String constants from code that analysis asked for by exact value (Graph API scopes, content
+   * URIs, …): value → the DEX entries holding it. All strings are not kept: a large app has
+   * hundreds of thousands.
+   */
+  stringHits: Map<string, string[]>;
+  domains: DomainEvidence[];
+  versionFiles: VersionFileEvidence[];
+  nativeLibraries: NativeLibraryEvidence[];
+  /** every entry path in the bundle */
+  files: string[];
+  warnings: Warning[];
+}

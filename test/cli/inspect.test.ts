@@ -54,7 +54,9 @@ describe('trackscan inspect manifest', () => {
       expect(m.package).toBe(pkg[1]);
       expect(String(m['android:versionCode'] ?? '')).toBe(pkg[2]);
       expect(String(m['android:versionName'] ?? '')).toBe(pkg[3]);
-      const permissions = [...badging.matchAll(/^uses-permission: name='([^']*)'/gm)].map((x) => x[1]).sort();
+      // aapt adds permissions Android implies (READ_ from WRITE_EXTERNAL_STORAGE); those are not in the manifest
+      const implied = new Set([...badging.matchAll(/^uses-implied-permission: name='([^']*)'/gm)].map((x) => x[1]));
+      const permissions = [...badging.matchAll(/^uses-permission: name='([^']*)'/gm)].map((x) => x[1]).filter((p) => !implied.has(p)).sort();
       const ours = ([] as { 'android:name': string }[]).concat(m['uses-permission'] ?? []).map((p) => p['android:name']).sort();
       expect([...new Set(ours)]).toEqual([...new Set(permissions)]);
       const label = /^application-label:'(.*)'$/m.exec(badging);

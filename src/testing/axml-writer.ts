@@ -323,6 +323,8 @@ export function writeAxml(root: WElement, o: AxmlWriteOptions = {}): Uint8Array 
   // 2. Nodes (strings are interned as we go, so the pool is written last but placed first).
   const nodes: Uint8Array[] = [];
   const unknownChunk = (): Uint8Array => new ByteWriter().u16(0x0777).u16(8).u32(16).u32(0xdeadbeef).u32(0xcafebabe).toBytes();
+  // Between nodes Android validates every chunk as a ResXMLTree_node (headerSize >= 16), then skips unknown types.
+  const unknownNode = (): Uint8Array => new ByteWriter().u16(0x0777).u16(16).u32(24).u32(0).u32(0xffffffff).u32(0xdeadbeef).u32(0xcafebabe).toBytes();
   const node = (type: number, line: number, ext: ByteWriter, target: ZeroSizeTarget): void => {
     const w = new ByteWriter();
     const size = 16 + ext.length;
@@ -355,7 +357,7 @@ export function writeAxml(root: WElement, o: AxmlWriteOptions = {}): Uint8Array 
     }
     node(RES_XML_START_ELEMENT_TYPE, el.line ?? line++, ext, 'start-element');
     if (el.text !== undefined) node(RES_XML_CDATA_TYPE, line, new ByteWriter().u32(str(el.text)).u16(8).u8(0).u8(0).u32(0), 'end-element');
-    if (unknown.has('in-tree') && isRoot) nodes.push(unknownChunk());
+    if (unknown.has('in-tree') && isRoot) nodes.push(unknownNode());
     for (const c of el.children ?? []) element(c, false);
     const endW = new ByteWriter().u32(elNs === undefined ? NONE : str(elNs)).u32(str(el.name));
     node(RES_XML_END_ELEMENT_TYPE, line++, endW, 'end-element');

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseArsc, type ResourceTable } from '../../src/formats/arsc.js';
 import { attributeString, findAttribute, parseAxml, type AxmlDocument, type AxmlElement } from '../../src/formats/axml.js';
 import { renderAxmlAsXml } from '../../src/formats/axml-xml.js';
+import { decodeValue } from '../../src/formats/res-value.js';
 import { writeArsc } from '../../src/testing/arsc-writer.js';
 import { sampleManifest, writeAxml, type AxmlWriteOptions, type WElement } from '../../src/testing/axml-writer.js';
 import { realApks, requireTool, runTool } from '../helpers/tools.js';
@@ -185,6 +186,107 @@ describe.runIf(haveAapt)('real APKs: every compiled XML resource parses cleanly 
         parsed++;
       }
       expect(names.length === 0 || parsed > 0).toBe(true);
+    });
+  }
+});
+
+/** `aapt dump --values resources`: names of all specs and default-configuration values. */
+function parseAaptResources(out: string) {
+  const names = new Map<number, string>();
+  const values: { id: number; bag: boolean; t: number; d: number; str?: string; parent?: number; count?: number }[] = [];
+  let inDefault = false;
+  const lines = out.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    let m = /^\s+spec resource 0x([0-9a-f]{8}) (\S+): flags=/.exec(line);
+    if (m) {
+      names.set(parseInt(m[1], 16), m[2]);
+      continue;
+    }
+    m = /^\s+config (.*):$/.exec(line);
+    if (m) {
+      inDefault = m[1].startsWith('(default)'); // "(default) flags=0x01 [sparse]" too
+      continue;
+    }
+    if (!inDefault) continue;
+    m = /^\s+resource 0x([0-9a-f]{8}) \S+: t=0x([0-9a-f]{2}) d=0x([0-9a-f]{8})/.exec(line);
+    if (m) {
+      const s = /^\s+\(string(?:8|16)\) "(.*)"$/.exec(lines[i + 1] ?? '');
+      values.push({ id: parseInt(m[1], 16), bag: false, t: parseInt(m[2], 16), d: parseInt(m[3], 16), str: s?.[1] });
+      continue;
+    }
+    m = /^\s+resource 0x([0-9a-f]{8}) \S+: <bag>/.exec(line);
+    if (m) {
+      const p = /Parent=0x([0-9a-f]{8}).*Count=(\d+)/.exec(lines[i + 1] ?? '');
+      values.push({ id: parseInt(m[1], 16), bag: true, t: 0, d: 0, parent: p ? parseInt(p[1], 16) : undefined, count: p ? Number(p[2]) : undefined });
+    }
+  }
+  return { names, values };
+}
+
+describe.runIf(haveAapt)('resources.arsc: our table matches aapt dump resources', () => {
+  const check = (arscBytes: Uint8Array, apkPath: string) => {
+    const table = parseArsc(arscBytes);
+    const theirs = parseAaptResources(runTool('aapt', ['dump', '--values', 'resources', apkPath]));
+    for (const [id, name] of theirs.names) expect(table.entryName(id, { withPackage: true }), name).toBe(`@${name}`);
+    let strings = 0;
+    for (const v of theirs.values) {
+      const entry = table.resolveAll(v.id).find((e) => e.config.isDefault);
+      expect(entry, `0x${v.id.toString(16)}`).toBeDefined();
+      if (v.bag) {
+        expect(entry!.bag?.parent).toBe(v.parent);
+        expect(entry!.bag?.items.length).toBe(v.count);
+      } else if (v.t === 0x03) {
+        expect(entry!.value?.type).toBe('string');
+        if (v.str !== undefined && !v.str.includes('\\')) {
+          expect(entry!.value).toEqual({ type: 'string', value: v.str });
+          strings++;
+        }
+      } else {
+        expect(entry!.value, `0x${v.id.toString(16)}`).toEqual(decodeValue(v.t, v.d, () => ''));
+      }
+    }
+    return { names: theirs.names.size, values: theirs.values.length, strings };
+  };
+
+  it('writer-built table (dense + sparse types, two configurations)', async () => {
+    const apk = await buildApk('resources.apk', writeAxml(fixtureTree()), arsc);
+    expect(check(arsc, apk)).toEqual({ names: 2, values: 2, strings: 2 });
+  });
+
+  for (const apk of realApks()) {
+    it(apk.name, async () => {
+      const zip = await JSZip.loadAsync(readFileSync(apk.path));
+      const file = zip.file('resources.arsc');
+      if (!file) return;
+      const bytes = await file.async('uint8array');
+      const started = performance.now();
+      parseArsc(bytes).resolveString(0x7f000000);
+      expect(performance.now() - started).toBeLessThan(200);
+      const { names, values } = check(bytes, apk.path);
+      expect(values).toBeLessThanOrEqual(names);
+    });
+  }
+});
+
+describe.runIf(haveAapt)('real manifests: same elements and attributes as aapt dump xmltree', () => {
+  for (const apk of realApks()) {
+    it(apk.name, async () => {
+      const zip = await JSZip.loadAsync(readFileSync(apk.path));
+      const doc = parseAxml(await zip.file('AndroidManifest.xml')!.async('uint8array'));
+      const tree = runTool('aapt', ['dump', 'xmltree', apk.path, 'AndroidManifest.xml']);
+      const theirElements = [...tree.matchAll(/^\s*E: (\S+)/gm)].map((m) => m[1]);
+      const theirAttrs = [...tree.matchAll(/^\s*A: (?:[^:(=]+:)?([^(=]+)[(=]/gm)].map((m) => m[1]);
+      const ourElements: string[] = [];
+      const ourAttrs: string[] = [];
+      const walk = (el: AxmlElement) => {
+        ourElements.push(el.name);
+        for (const a of el.attributes) ourAttrs.push(a.name);
+        el.children.forEach(walk);
+      };
+      walk(doc.root!);
+      expect(ourElements).toEqual(theirElements);
+      expect(ourAttrs).toEqual(theirAttrs);
     });
   }
 });

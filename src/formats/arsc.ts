@@ -13,7 +13,7 @@
  * so `table.anomalies` can grow as the table is used); FormatError only when nothing is readable.
  */
 import { FormatError } from '../errors.js';
-import type { Anomaly } from './bytes.js';
+import { ByteView, type Anomaly } from './bytes.js';
 import { decodeValue, type TypedValue } from './res-value.js';
 import { pushAnomaly, RES_STRING_POOL_TYPE, StringPool } from './stringpool.js';
 
@@ -141,12 +141,13 @@ export class ResourceTable {
   readonly anomalies: Anomaly[] = [];
 
   private readonly b: Uint8Array;
-  private readonly dv: DataView;
+  /** bounds-checked reads: a missed check becomes a FormatError, never a RangeError or garbage */
+  private readonly v: ByteView;
   private readonly cache = new Map<number, ResourceEntry | null>();
 
   constructor(bytes: Uint8Array) {
     this.b = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.v = new ByteView(bytes, 'arsc');
     if (bytes.length < TABLE_HEADER_SIZE) throw new FormatError(FORMAT, `file too short (${bytes.length} bytes)`);
     const type = this.u16(0);
     let headerSize = this.u16(2);
@@ -171,7 +172,13 @@ export class ResourceTable {
         if (strings) this.anomaly('duplicate-string-pool', 'second global string pool ignored', pos);
         else strings = new StringPool(bytes, pos, csize, this.anomalies);
       } else if (ctype === RES_TABLE_PACKAGE_TYPE) {
-        this.readPackage(pos, chs, csize);
+        try {
+          this.readPackage(pos, chs, csize);
+        } catch (e) {
+          // A read we did not bound: lose this package, not the table.
+          if (!(e instanceof FormatError)) throw e;
+          this.anomaly('chunk-unreadable', `package at ${pos}: ${e.message}`, pos);
+        }
       } else {
         this.anomaly('unknown-chunk', `skipped chunk type 0x${ctype.toString(16)} in the table`, pos);
       }
@@ -185,10 +192,10 @@ export class ResourceTable {
   }
 
   private u16(o: number): number {
-    return this.dv.getUint16(o, true);
+    return this.v.u16(o);
   }
   private u32(o: number): number {
-    return this.dv.getUint32(o, true);
+    return this.v.u32(o);
   }
   private anomaly(code: string, message: string, offset?: number): void {
     pushAnomaly(this.anomalies, code, message, offset);
@@ -251,7 +258,7 @@ export class ResourceTable {
           poolsSeen++;
           return;
         case RES_TABLE_TYPE_SPEC_TYPE:
-          if (csize >= 16) pkg.specEntryCounts.set(this.b[cpos + 8], this.u32(cpos + 12));
+          if (csize >= 16) pkg.specEntryCounts.set(this.v.u8(cpos + 8), this.u32(cpos + 12));
           return;
         case RES_TABLE_TYPE_TYPE:
           this.readType(pkg, cpos, chs, csize);
@@ -293,8 +300,8 @@ export class ResourceTable {
       this.anomaly('type-header-size', `type chunk headerSize ${hs} too small`, pos);
       return;
     }
-    const typeId = this.b[pos + 8];
-    const flags = this.b[pos + 9];
+    const typeId = this.v.u8(pos + 8);
+    const flags = this.v.u8(pos + 9);
     let entryCount = this.u32(pos + 12);
     const entriesStart = this.u32(pos + 16);
     const config = this.readConfig(pos + TYPE_HEADER_FIXED, Math.min(this.u32(pos + TYPE_HEADER_FIXED), hs - TYPE_HEADER_FIXED));
@@ -439,7 +446,7 @@ export class ResourceTable {
       const items: { name: number; value: TypedValue }[] = [];
       for (let i = 0; i < count; i++) {
         const m = mapsAt + 12 * i;
-        items.push({ name: this.u32(m), value: decodeValue(this.b[m + 7], this.u32(m + 8), str) });
+        items.push({ name: this.u32(m), value: decodeValue(this.v.u8(m + 7), this.u32(m + 8), str) });
       }
       entry.bag = { parent, items };
       return entry;
@@ -449,7 +456,7 @@ export class ResourceTable {
       this.anomaly('entry-truncated', `entry ${hex(id)} value lies outside its chunk`, at);
       return { id, key, flags, config: t.config };
     }
-    return { id, key, flags, config: t.config, value: decodeValue(this.b[v + 3], this.u32(v + 4), str) };
+    return { id, key, flags, config: t.config, value: decodeValue(this.v.u8(v + 3), this.u32(v + 4), str) };
   }
 
   /** Every configuration's entry for `id` (default configuration first). */
@@ -469,9 +476,16 @@ export class ResourceTable {
     }
     const out: ResourceEntry[] = [];
     for (const t of types) {
-      const at = this.entryOffset(t, e);
-      if (at === undefined) continue;
-      out.push(this.readEntry(id, pkg, t, at));
+      try {
+        const at = this.entryOffset(t, e);
+        if (at === undefined) continue;
+        out.push(this.readEntry(id, pkg, t, at));
+      } catch (err) {
+        // Lookups never throw: an unbounded read costs this entry only.
+        if (!(err instanceof FormatError)) throw err;
+        this.anomaly('entry-unreadable', `resource ${hex(id)}: ${err.message}`, t.start);
+        continue;
+      }
       if (!all) break;
     }
     if (out.length === 0) this.anomaly('reference-out-of-range', `resource ${hex(id)} has no entry in any configuration`);

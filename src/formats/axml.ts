@@ -19,7 +19,7 @@
  * recorded as an anomaly. FormatError only when nothing is readable.
  */
 import { FormatError } from '../errors.js';
-import type { Anomaly } from './bytes.js';
+import { ByteView, type Anomaly } from './bytes.js';
 import { ANDROID_NS, androidAttrName, isFrameworkResourceId } from './android-attrs.js';
 import { decodeValue, TYPE_STRING, type TypedValue } from './res-value.js';
 import { NO_STRING, pushAnomaly, RES_STRING_POOL_TYPE, STRING_POOL_HEADER_SIZE, StringPool } from './stringpool.js';
@@ -113,7 +113,8 @@ export function parseAxml(bytes: Uint8Array): AxmlDocument {
 
 class AxmlReader {
   private readonly b: Uint8Array;
-  private readonly dv: DataView;
+  /** bounds-checked reads: a missed check becomes a FormatError, never a RangeError or garbage */
+  private readonly v: ByteView;
   private end: number;
   private readonly anomalies: Anomaly[] = [];
   private pool: StringPool | undefined;
@@ -130,15 +131,15 @@ class AxmlReader {
 
   constructor(bytes: Uint8Array) {
     this.b = bytes;
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.v = new ByteView(bytes, 'axml');
     this.end = bytes.length;
   }
 
   private u16(o: number): number {
-    return this.dv.getUint16(o, true);
+    return this.v.u16(o);
   }
   private u32(o: number): number {
-    return this.dv.getUint32(o, true);
+    return this.v.u32(o);
   }
   private anomaly(code: string, message: string, offset?: number): void {
     pushAnomaly(this.anomalies, code, message, offset);
@@ -183,7 +184,13 @@ class AxmlReader {
     let pos = headerSize;
     while (pos + CHUNK_HEADER_SIZE <= this.end) {
       const chunk = this.chunkAt(pos);
-      this.handle(pos, chunk);
+      try {
+        this.handle(pos, chunk);
+      } catch (e) {
+        // A read we did not bound: lose this chunk, not the document.
+        if (!(e instanceof FormatError)) throw e;
+        this.anomaly('chunk-unreadable', `chunk type 0x${chunk.type.toString(16)} at ${pos}: ${e.message}`, pos);
+      }
       pos += chunk.size;
     }
     if (pos < this.end) this.anomaly('xml-trailing-bytes', `${this.end - pos} bytes that do not form a chunk`, pos);
@@ -385,7 +392,7 @@ class AxmlReader {
     const nsIdx = this.u32(at);
     const nameIdx = this.u32(at + 4);
     const rawIdx = this.u32(at + 8);
-    const dataType = this.b[at + 15];
+    const dataType = this.v.u8(at + 15);
     const data = this.u32(at + 16);
     const resId = nameIdx < this.resIds.length && this.resIds[nameIdx] !== 0 ? this.resIds[nameIdx] : undefined;
     const nameString = this.str(nameIdx) ?? '';

@@ -139,13 +139,18 @@ describe('parseArsc: fuzz', () => {
       const failures = fuzzParser(
         seeds,
         (b) => {
-          const t = parseArsc(b);
-          for (let e = 0; e < 9; e++) {
-            t.resolveString(STRING + e);
-            t.entryName(STRING + e);
-            t.resolveAll(STRING + e);
+          const t = parseArsc(b); // may throw FormatError
+          try {
+            // lookups never throw, not even FormatError
+            for (let e = 0; e < 9; e++) {
+              t.resolveString(STRING + e);
+              t.entryName(STRING + e);
+              t.resolveAll(STRING + e);
+            }
+            t.resolveEntry(0x7f020000);
+          } catch (e) {
+            throw new Error(`lookup threw: ${String(e)}`);
           }
-          t.resolveEntry(0x7f020000);
         },
         (e) => e instanceof FormatError,
         { iterations: 2500, seed, maxMs: 500 },

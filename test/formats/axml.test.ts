@@ -250,7 +250,15 @@ describe('parseAxml: fuzz', () => {
   const isFormatError = (e: unknown) => e instanceof FormatError;
   for (const seed of [1, 2]) {
     it(`only FormatError escapes parse+render (seed ${seed})`, () => {
-      const failures = fuzzParser(seeds, (b) => renderAxmlAsXml(parseAxml(b), () => 'r'), isFormatError, { iterations: 2500, seed, maxMs: 500 });
+      const parseAndRender = (b: Uint8Array) => {
+        const doc = parseAxml(b); // may throw FormatError
+        try {
+          renderAxmlAsXml(doc, () => 'r'); // never throws
+        } catch (e) {
+          throw new Error(`render threw: ${String(e)}`);
+        }
+      };
+      const failures = fuzzParser(seeds, parseAndRender, isFormatError, { iterations: 2500, seed, maxMs: 500 });
       expect(failures).toEqual([]);
     });
   }

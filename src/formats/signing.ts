@@ -396,6 +396,9 @@ function parseSigner(c: Cursor, v3: boolean, signer: Signer, note: Note): void {
       }
     }
   }
+  // apksig (the signer behind apksigner and the Android Gradle Plugin) ends v2 signed data with an
+  // empty length-prefixed element: four zero bytes. Anything else after the attributes is odd.
+  if (!v3 && signed.remaining === 4 && signed.v.u32(signed.pos) === 0) signed.pos += 4;
   if (signed.remaining > 0) note('apk-signer-trailing-data', `${signed.remaining} bytes after the signed data's attributes`, signed.pos);
   if (v3) {
     const minSdk = c.u32('minSDK copy');
@@ -439,7 +442,11 @@ export interface CertificateInfo {
   sha256: string;
   /** lowercase hex SHA-1 of the DER */
   sha1?: string;
-  /** distinguished name on one line: RDNs in encoding order joined by ", " (e.g. `C=US, O=Android, CN=Android Debug`) */
+  /**
+   * distinguished name on one line, RDNs in RFC 2253 order (the reverse of the encoding, as
+   * apksigner and keytool print it) joined by ", ", e.g. `CN=Android Debug, O=Android, C=US`;
+   * attribute names as node/OpenSSL spell them (`emailAddress`), values unescaped
+   */
   subject?: string;
   issuer?: string;
   /** lowercase hex, as encoded (leading zero octets dropped) */
@@ -470,10 +477,12 @@ function hex(algorithm: string, der: Uint8Array): string {
   return createHash(algorithm).update(der).digest('hex');
 }
 
+/** node prints one RDN a line in encoding order; RFC 2253 (and apksigner, keytool) put the last first. */
 function oneLine(name: string): string {
   return name
     .split('\n')
     .filter((s) => s.length > 0)
+    .reverse()
     .join(', ');
 }
 

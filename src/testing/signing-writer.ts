@@ -87,6 +87,8 @@ export function buildSigner(s: SignerInput, v3: boolean): Uint8Array {
     lpSeq(s.certificates),
     ...(v3 ? [u32(minSdk), u32(maxSdk)] : []),
     lpSeq(attributes.map((a) => concat([u32(a.id), a.value]))),
+    // v2 as apksig writes it: an empty length-prefixed element after the attributes
+    ...(v3 ? [] : [u32(0)]),
   ]);
   return concat([
     lp(signedData),

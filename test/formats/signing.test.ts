@@ -20,7 +20,7 @@ import {
 import { DER_MAX_DEPTH, parsePkcs7Certificates, readDerElement } from '../../src/formats/pkcs7.js';
 import { buildApkSigningBlock, buildPkcs7SignedData, buildSelfSignedCertificate, der, type TestCertificate } from '../../src/testing/signing-writer.js';
 import { fuzzParser } from '../helpers/fuzz.js';
-import { requireTool, runTool } from '../helpers/tools.js';
+import { realApks, requireTool, runTool } from '../helpers/tools.js';
 
 let rsa: TestCertificate;
 let ec: TestCertificate;
@@ -179,6 +179,28 @@ describe('parseApkSigningBlock', () => {
     expect(m.schemes.v3![0].minSdk).toBe(24);
   });
 
+  it('accepts the empty element apksig writes after v2 attributes, and flags other trailing bytes', () => {
+    const block = buildApkSigningBlock({ v2: [{ certificates: [ec.der], attributes: [{ id: 0xbeeff00d, value: Uint8Array.of(3, 0, 0, 0) }] }] });
+    expect(parseApkSigningBlock(block).anomalies).toEqual([]);
+    // turn the trailing empty element (uint32 0) into a uint32 1: 4 stray bytes
+    const dv = new DataView(block.buffer);
+    let at = -1;
+    for (let i = 0; i + 12 <= block.length; i++) if (dv.getUint32(i, true) === 0xbeeff00d && dv.getUint32(i + 8, true) === 0) at = i + 8;
+    dv.setUint32(at, 1, true);
+    expect(codes(parseApkSigningBlock(block).anomalies)).toEqual(['apk-signer-trailing-data']);
+  });
+
+  it('stays fast when a lying footer size forces a search through megabytes', () => {
+    const bytes = new Uint8Array(4 << 20);
+    const block = buildApkSigningBlock({ v2: [{ certificates: [ec.der] }], sizeInFooter: 1n << 60n });
+    const tail = block.subarray(block.length - 24);
+    bytes.set(tail, bytes.length - 24);
+    const started = performance.now();
+    const r = parseApkSigningBlock(bytes);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(codes(r.anomalies)).toEqual(['apk-signing-block-size-out-of-range', 'apk-signing-block-truncated']);
+  });
+
   it('flags a second block of the same scheme and a signer without certificates', () => {
     const block = buildApkSigningBlock({
       v2: [{ certificates: [] }],
@@ -228,6 +250,11 @@ describe('parsePkcs7Certificates', () => {
     expect(() => parsePkcs7Certificates(data)).toThrow(/not SignedData/);
   });
 
+  it('reads high tag numbers', () => {
+    const e = readDerElement(Uint8Array.of(0xbf, 0x81, 0x00, 0x02, 0x05, 0x00), 0, 6);
+    expect(e).toMatchObject({ tagClass: 2, constructed: true, tag: 128, contentStart: 4, end: 6 });
+  });
+
   it('bounds nesting depth and length-of-length', () => {
     let deep: Uint8Array = new Uint8Array(0);
     for (let i = 0; i < DER_MAX_DEPTH + 5; i++) deep = Uint8Array.from([0x30, 0x80, ...deep, 0, 0]);
@@ -243,8 +270,8 @@ describe('describeCertificate', () => {
     expect(info).toEqual({
       sha256: sha256(rsa.der),
       sha1: createHash('sha1').update(rsa.der).digest('hex'),
-      subject: 'C=US, O=Tracker Inc, CN=Release Key',
-      issuer: 'C=US, O=Tracker Inc, CN=Release Key',
+      subject: 'CN=Release Key, O=Tracker Inc, C=US',
+      issuer: 'CN=Release Key, O=Tracker Inc, C=US',
       serialNumber: 'deadbeef',
       validFrom: '2020-02-29T12:00:00.000Z',
       validTo: '2070-12-31T23:59:59.000Z', // GeneralizedTime after 2049
@@ -302,7 +329,7 @@ describe('openssl-generated certificates', () => {
     expect(r.anomalies).toEqual([]);
     expect(sha256(r.schemes.v3![0].certificates[0])).toBe(sha256(opensslDer));
     expect(parsePkcs7Certificates(buildPkcs7SignedData([opensslDer])).certificates.map(sha256)).toEqual([sha256(opensslDer)]);
-    expect(describeCertificate(opensslDer)).toMatchObject({ subject: 'C=DE, O=Example, CN=openssl test', publicKeyAlgorithm: 'rsa', keySize: 2048, anomalies: [] });
+    expect(describeCertificate(opensslDer)).toMatchObject({ subject: 'CN=openssl test, O=Example, C=DE', publicKeyAlgorithm: 'rsa', keySize: 2048, anomalies: [] });
   });
 });
 
@@ -322,6 +349,23 @@ describe('fuzz', () => {
     for (const seed of [1, 2, 3]) {
       expect(fuzzParser(seeds, parseAll, () => false, { iterations: 700, seed, maxMs: 500 })).toEqual([]);
     }
+  });
+
+  it('parseApkSigningBlock never throws on mutants of the real APKs\' blocks', () => {
+    const seeds = realApks().map((a) => {
+      const f = new Uint8Array(readFileSync(a.path));
+      const dv = new DataView(f.buffer, f.byteOffset, f.byteLength);
+      let cd = 0;
+      for (let i = f.length - 22; i >= Math.max(0, f.length - 22 - 0xffff); i--) {
+        if (dv.getUint32(i, true) === 0x06054b50) {
+          cd = dv.getUint32(i + 16, true);
+          break;
+        }
+      }
+      return f.slice(cd - (apkSigningBlockLength(f.subarray(0, cd)) ?? 0), cd);
+    });
+    if (seeds.length === 0) return;
+    expect(fuzzParser(seeds, (b) => parseApkSigningBlock(b), () => false, { iterations: 1000, seed: 5, maxMs: 500 })).toEqual([]);
   });
 
   it('parsePkcs7Certificates throws only FormatError on mutants', () => {

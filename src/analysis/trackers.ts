@@ -20,7 +20,9 @@ export type TrackerEvidenceKind =
   | 'version-file'
   | 'native-library'
   | 'file'
-  | 'domain';
+  | 'domain'
+  /** Graph API permission names in the code of an app with Facebook Login (src/analysis/scopes.ts) */
+  | 'login-scope';
 
 export interface TrackerEvidence {
   kind: TrackerEvidenceKind;
@@ -28,7 +30,7 @@ export interface TrackerEvidence {
   searchedFor: string;
   /** how many items matched (classes under a prefix, hosts under a domain, …) */
   count: number;
-  /** up to EXAMPLES of the matching items, sorted */
+  /** up to EXAMPLES of the matching items, sorted (every item for login scopes) */
   examples: string[];
   /** where the first examples were found */
   locations: Provenance[];
@@ -130,6 +132,13 @@ export class TrackerMatcher {
     return best;
   }
 
+  /** ids of the SDKs whose domains cover `host`, sorted */
+  sdkIdsForHost(host: string): string[] {
+    const ids = new Set<string>();
+    for (const [, sdks] of suffixMatches(this.domains, host)) for (const i of sdks) ids.add(this.sdks[i].id);
+    return [...ids].sort(cmp);
+  }
+
   match(ev: Evidence): TrackerFinding[] {
     const acc = new Map<number, Map<string, TrackerEvidence>>();
     const versions = new Map<number, string>();
@@ -180,12 +189,11 @@ export class TrackerMatcher {
     for (const f of ev.files) {
       for (const sdk of this.files.get(f) ?? []) add(sdk, 'file', f, f, { entry: f, collector: 'files' });
     }
-    // Domains: evidence for SDKs found otherwise; alone, only when one SDK claims the domain.
+    // Domains support a finding made on other evidence. A host name alone is not a finding: any
+    // app may hold a vendor's URL (a link, an allow-list); the report lists such hosts as domains.
     for (const d of ev.domains) {
       for (const [domain, sdks] of suffixMatches(this.domains, d.host)) {
-        for (const sdk of sdks) {
-          if (acc.has(sdk) || sdks.length === 1) add(sdk, 'domain', domain, d.host, d.provenance);
-        }
+        for (const sdk of sdks) if (acc.has(sdk)) add(sdk, 'domain', domain, d.host, d.provenance);
       }
     }
 
@@ -222,6 +230,7 @@ const KIND_RANK: Record<TrackerEvidenceKind, number> = {
   file: 5,
   domain: 6,
   'code-referenced': 7,
+  'login-scope': 8,
 };
 
 function compareEvidence(a: TrackerEvidence, b: TrackerEvidence): number {
@@ -231,7 +240,7 @@ function compareEvidence(a: TrackerEvidence, b: TrackerEvidence): number {
 /**
  * high: classes defined in the app's code, or two or more independent manifest/file kinds;
  * medium: one manifest/file kind (a component, a meta-data key, a version file, a library);
- * low: only types referenced but not shipped, or only a domain.
+ * low: only types referenced but not shipped (plus, perhaps, a domain).
  */
 export function confidenceOf(evidence: TrackerEvidence[]): Confidence {
   const kinds = new Set(evidence.map((e) => e.kind));

@@ -100,6 +100,8 @@ export class ZipArchive {
   readonly limits: ZipLimits;
   /** size of the archive in bytes */
   readonly size: number;
+  /** where the central directory starts (the APK Signing Block ends there) */
+  centralDirectoryOffset = 0;
   private readonly byName = new Map<string, ZipEntry>();
   private readonly budget: Budget;
   private readonly depth: number;
@@ -180,6 +182,17 @@ export class ZipArchive {
       }
       throw new TrackscanError('ENTRY_UNREADABLE', (e as Error).message, { file: `${this.name}!${entry.name}`, cause: e });
     }
+  }
+
+  /**
+   * Raw bytes of the archive file (not of an entry), for structures that live between the entries
+   * and the central directory, such as the APK Signing Block. Bounded like an entry read.
+   */
+  readRaw(offset: number, length: number): Uint8Array {
+    if (length > this.limits.maxEntrySize) {
+      throw new TrackscanError('ARCHIVE_LIMIT', `raw read of ${length} bytes exceeds the per-entry limit`, { file: this.name });
+    }
+    return this.source.read(offset, length);
   }
 
   /** Opens an archive stored inside this one (an APK in a zip), in memory, sharing the inflation budget. */
@@ -280,6 +293,7 @@ export class ZipArchive {
       throw new TrackscanError('ARCHIVE_LIMIT', `archive declares ${records} entries, more than the limit of ${this.limits.maxEntries}`);
     }
 
+    this.centralDirectoryOffset = cdOffset;
     const cd = this.source.read(cdOffset, cdSize);
     const v = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
     const entries: ZipEntry[] = [];

@@ -12,6 +12,9 @@ export interface BundleView {
   readonly anomalies: readonly Anomaly[];
   has(path: string): boolean;
   read(path: string): Uint8Array;
+  /** zip bundles: where the central directory starts, and raw reads of the container file */
+  readonly centralDirectoryOffset?: number;
+  readRaw?(offset: number, length: number): Uint8Array;
 }
 
 /** A problem with one entry of a bundle: reported, and the rest of the bundle is still read. */

@@ -1,4 +1,5 @@
 /** Binds `run` to the real process. */
+import ora from 'ora';
 import { run } from './run.js';
 
 export async function main(): Promise<void> {
@@ -7,8 +8,24 @@ export async function main(): Promise<void> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  const stderrIsTTY = process.stderr.isTTY === true;
   process.exitCode = await run(process.argv.slice(2), {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY,
+    env: process.env,
+    progress: stderrIsTTY
+      ? async (text, work) => {
+          const spinner = ora({ text, stream: process.stderr }).start();
+          // let the first frame render before the synchronous work blocks the event loop
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          try {
+            return work();
+          } finally {
+            spinner.stop();
+          }
+        }
+      : undefined,
   });
 }

@@ -2,22 +2,30 @@
  * The CLI entry point the tests call: `run(argv, io) → exit code`. No process.exit, no direct
  * console use; main.ts binds it to the real process.
  */
-import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
 import { ZipArchive } from '../archive/zip.js';
-import { definedClassNames, readManifest } from '../bundle/android.js';
+import { definedClassNames, readManifest } from '../bundle/android/entries.js';
 import type { EntryWarning } from '../bundle/view.js';
 import { TrackscanError } from '../errors.js';
 import { renderAxmlAsXml } from '../formats/axml-xml.js';
+import { renderJson } from '../report/json.js';
+import { renderText } from '../report/text.js';
+import { Scanner } from '../scan.js';
+import { TOOL_VERSION } from '../version.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 
 export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** whether stdout/stderr are terminals (colour, spinner); false when absent */
+  stdoutIsTTY?: boolean;
+  stderrIsTTY?: boolean;
+  /** environment, for NO_COLOR */
+  env?: Record<string, string | undefined>;
+  /** shows progress on stderr while `work` runs; main.ts supplies an ora spinner on a TTY */
+  progress?<T>(text: string, work: () => T): Promise<T>;
 }
-
-const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
-export const TOOL_VERSION: string = pkg.version;
 
 export async function run(argv: string[], io: Io): Promise<number> {
   let code = EXIT_OK;
@@ -27,6 +35,36 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run `trackscan --help` for usage)');
+
+  program
+    .command('scan')
+    .description('scan an app bundle for tracking SDKs and what the app can access')
+    .argument('<bundle>', 'an .apk file')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('-v, --verbose', 'text: list every permission, host name and warning')
+    .option('--no-color', 'text: no colour even on a terminal')
+    .option('--timing', 'json: add a timing block (milliseconds per phase); the output is then not deterministic')
+    .option('--debug', 'on failure, print the stack trace too')
+    .action(async (bundle: string, opts: { format: 'text' | 'json'; output?: string; verbose?: boolean; color: boolean; timing?: boolean; debug?: boolean }) => {
+      try {
+        const scanner = new Scanner();
+        const work = () => scanner.scanFile(bundle, { timing: opts.timing });
+        const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
+        const toTerminal = !opts.output && io.stdoutIsTTY === true;
+        const text =
+          opts.format === 'json'
+            ? renderJson(report)
+            : renderText(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
+        if (opts.output) writeFileSync(opts.output, text);
+        else io.stdout(text);
+        code = EXIT_OK;
+      } catch (e) {
+        io.stderr(`trackscan: ${describeError(bundle, e)}\n`);
+        if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
+        code = EXIT_INPUT_FAILED;
+      }
+    });
 
   const inspect = program
     .command('inspect')

@@ -94,14 +94,18 @@ describe('weak evidence', () => {
     expect(f.map((x) => [x.id, x.confidence])).toEqual([['radar', 'low']]);
   });
 
-  it('a domain shared by two SDKs does not create a finding alone; a unique one does, with low confidence', () => {
-    const dom = (host: string) => ({ host, sample: `https://${host}/x`, provenance: { entry: 'classes.dex', collector: 'dex-strings' } });
+  it('a host name alone is not a finding; with other evidence it is one more item', () => {
+    const dom = (host: string) => ({ host, sample: `https://${host}/x`, provenance: { entry: 'classes.dex', collector: 'dex' } });
     expect(ids(evidence('org.example', [], { domains: [dom('graph.facebook.com')] }))).toEqual([]);
-    expect(matcher.match(evidence('org.example', [], { domains: [dom('api.radar.io')] })).map((x) => [x.id, x.confidence])).toEqual([['radar', 'low']]);
-    expect(ids(evidence('org.example', [], { domains: [dom('notradar.io')] }))).toEqual([]);
-    const withCode = matcher.match(evidence('org.example', ['com.facebook.login.LoginManager'], { domains: [dom('graph.facebook.com')] }));
+    expect(ids(evidence('org.example', [], { domains: [dom('api.radar.io')] }))).toEqual([]);
+    const withCode = matcher.match(evidence('org.example', ['com.facebook.login.LoginManager'], { domains: [dom('graph.facebook.com'), dom('notfacebook.com')] }));
     expect(withCode.map((f) => f.id)).toEqual(['fb-login']);
-    expect(withCode[0].evidence.map((e) => e.kind)).toEqual(['code-defined', 'domain']);
+    expect(withCode[0].evidence.map((e) => [e.kind, e.searchedFor, e.examples])).toEqual([
+      ['code-defined', 'com.facebook.login', ['com.facebook.login.LoginManager']],
+      ['domain', 'facebook.com', ['graph.facebook.com']],
+    ]);
+    expect(matcher.sdkIdsForHost('graph.facebook.com')).toEqual(['fb-core', 'fb-login']);
+    expect(matcher.sdkIdsForHost('notfacebook.com')).toEqual([]);
   });
 
   it('confidence rules', () => {

@@ -3,11 +3,11 @@
  * parsers. No signature matching here (DESIGN.md). A failure in one entry becomes a warning; only
  * a bundle with no readable manifest fails as a whole.
  */
-import { TrackscanError } from '../errors.js';
-import { parseArsc, type ResourceTable } from '../formats/arsc.js';
-import { parseAxml, type AxmlDocument } from '../formats/axml.js';
-import { descriptorToJavaName, parseDex, type DexFile } from '../formats/dex.js';
-import type { BundleView, EntryWarning } from './view.js';
+import { TrackscanError } from '../../errors.js';
+import { parseArsc, type ResourceTable } from '../../formats/arsc.js';
+import { parseAxml, type AxmlDocument } from '../../formats/axml.js';
+import { descriptorToJavaName, parseDex, type DexFile } from '../../formats/dex.js';
+import type { BundleView, EntryWarning } from '../view.js';
 
 export const MANIFEST_ENTRY = 'AndroidManifest.xml';
 export const RESOURCES_ENTRY = 'resources.arsc';

@@ -1,0 +1,215 @@
+/**
+ * The Android collectors, in one registry read top to bottom (STYLE.md §5). Each names the entries
+ * it reads and the evidence it produces; `collectAndroidEvidence` runs them in order over a
+ * read-only bundle view. A collector that fails on one entry records a warning and the others go on.
+ */
+import { TrackscanError } from '../../errors.js';
+import { parseArsc, type ResourceTable } from '../../formats/arsc.js';
+import { parseAxml } from '../../formats/axml.js';
+import { descriptorToJavaName } from '../../formats/dex.js';
+import { hostsInString } from '../../evidence/hosts.js';
+import type { Evidence, Warning } from '../../evidence/types.js';
+import type { BundleView } from '../view.js';
+import { readDexFiles } from './entries.js';
+import { MANIFEST_ENTRY, readManifestEvidence } from './manifest.js';
+import { readSigningEvidence } from './signing.js';
+
+export const RESOURCES_ENTRY = 'resources.arsc';
+const VERSION_FILE = /^META-INF\/([^/]+)\.version$/;
+const NATIVE_LIB = /^lib\/([^/]+)\/([^/]+\.so)$/;
+/** hosts kept per bundle; more are counted in a warning */
+const MAX_HOSTS = 5000;
+
+export interface CollectContext {
+  view: BundleView;
+  /** exact string constants the analysis wants to know about (Graph API scopes, content URIs, …) */
+  wantedStrings: ReadonlySet<string>;
+  /** decoded resources.arsc, shared by collectors that resolve references */
+  resources?: ResourceTable;
+}
+
+export interface Collector {
+  id: string;
+  /** what it reads, for the README and --help */
+  reads: string;
+  /** what it adds to the Evidence */
+  produces: string;
+  collect(ctx: CollectContext, ev: Evidence): void;
+}
+
+export const ANDROID_COLLECTORS: readonly Collector[] = [
+  {
+    id: 'manifest',
+    reads: 'AndroidManifest.xml, resources.arsc',
+    produces: 'identity (package, label, versions, SDK levels), permissions, components, meta-data, queries, application flags',
+    collect(ctx, ev) {
+      const doc = parseAxml(ctx.view.read(MANIFEST_ENTRY));
+      for (const a of doc.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry: MANIFEST_ENTRY });
+      if (ctx.view.has(RESOURCES_ENTRY)) {
+        guard(ev, RESOURCES_ENTRY, () => {
+          ctx.resources = parseArsc(ctx.view.read(RESOURCES_ENTRY));
+          for (const a of ctx.resources.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry: RESOURCES_ENTRY });
+        });
+      }
+      const m = readManifestEvidence(doc, ctx.resources);
+      ev.identity = m.identity;
+      ev.permissions = m.permissions;
+      ev.declaredPermissions = m.declaredPermissions;
+      ev.components = m.components;
+      ev.metaData = m.metaData;
+      ev.queries = m.queries;
+      ev.flags = m.flags;
+      ev.warnings.push(...m.warnings);
+    },
+  },
+  {
+    id: 'signing',
+    reads: 'the APK Signing Block (v2/v3/v3.1), META-INF/*.RSA|*.DSA|*.EC (v1)',
+    produces: 'signing schemes and certificates (subject, issuer, SHA-256, validity)',
+    collect(ctx, ev) {
+      const s = readSigningEvidence(ctx.view);
+      ev.signing = s.signing;
+      ev.warnings.push(...s.warnings);
+    },
+  },
+  {
+    id: 'dex',
+    reads: 'classes*.dex',
+    produces: 'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings',
+    collect(ctx, ev) {
+      const { dex, warnings } = readDexFiles(ctx.view);
+      ev.warnings.push(...warnings.map((w) => ({ code: w.code, message: w.message, entry: w.entry })));
+      const defined = ev.code.defined;
+      const referenced = ev.code.referenced;
+      const hosts = new Map<string, Evidence['domains'][number]>();
+      let droppedHosts = 0;
+      for (const { entry, dex: d } of dex) {
+        for (const desc of d.definedClassDescriptors()) {
+          const name = descriptorToJavaName(desc);
+          if (!defined.has(name)) defined.set(name, entry);
+        }
+        for (const desc of d.referencedTypes()) {
+          if (desc.startsWith('L') && desc.endsWith(';')) {
+            const name = descriptorToJavaName(desc);
+            if (!referenced.has(name)) referenced.set(name, entry);
+          }
+        }
+        for (const s of d.strings()) {
+          if (ctx.wantedStrings.has(s)) {
+            const list = ev.stringHits.get(s);
+            if (!list) ev.stringHits.set(s, [entry]);
+            else if (!list.includes(entry)) list.push(entry);
+          }
+          for (const hit of hostsInString(s)) {
+            if (hosts.has(hit.host)) continue;
+            if (hosts.size >= MAX_HOSTS) {
+              droppedHosts++;
+              continue;
+            }
+            hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
+          }
+        }
+        for (const a of d.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry });
+      }
+      for (const name of defined.keys()) referenced.delete(name);
+      ev.code.dexFiles = dex.length;
+      ev.domains = [...hosts.values()].sort((a, b) => cmp(a.host, b.host));
+      if (droppedHosts) ev.warnings.push({ code: 'too-many-hosts', message: `${droppedHosts} further host names in code were not recorded (limit ${MAX_HOSTS})` });
+    },
+  },
+  {
+    id: 'files',
+    reads: 'META-INF/*.version, lib/<abi>/*.so, the entry list',
+    produces: 'library version files, native libraries by ABI, every entry path',
+    collect(ctx, ev) {
+      const libs = new Map<string, Evidence['nativeLibraries'][number]>();
+      for (const e of ctx.view.entries) {
+        if (e.isDirectory) continue;
+        ev.files.push(e.name);
+        const v = VERSION_FILE.exec(e.name);
+        if (v) {
+          guard(ev, e.name, () => {
+            const text = new TextDecoder().decode(ctx.view.read(e.name).subarray(0, 256)).trim();
+            const key = v[1];
+            ev.versionFiles.push({ artifact: artifactOf(key), key, version: text, provenance: { entry: e.name, collector: 'files' } });
+          });
+          continue;
+        }
+        const lib = NATIVE_LIB.exec(e.name);
+        if (lib) {
+          const [, abi, name] = lib;
+          const known = libs.get(name);
+          if (known) {
+            if (!known.abis.includes(abi)) known.abis.push(abi);
+          } else {
+            libs.set(name, { name, abis: [abi], provenance: { entry: e.name, collector: 'files' } });
+          }
+        }
+      }
+      ev.files = [...new Set(ev.files)].sort(cmp);
+      ev.versionFiles.sort((a, b) => cmp(a.key, b.key));
+      ev.nativeLibraries = [...libs.values()].sort((a, b) => cmp(a.name, b.name));
+      for (const l of ev.nativeLibraries) l.abis.sort(cmp);
+    },
+  },
+];
+
+/** Runs every collector over an APK. Throws only when the bundle is not an APK at all. */
+export function collectAndroidEvidence(view: BundleView, wantedStrings: ReadonlySet<string> = new Set()): Evidence {
+  if (!view.has(MANIFEST_ENTRY)) {
+    throw new TrackscanError('NOT_A_BUNDLE', `no ${MANIFEST_ENTRY}: not an Android APK`, { file: view.name });
+  }
+  const ev = emptyAndroidEvidence();
+  for (const a of view.anomalies) ev.warnings.push({ code: a.code, message: a.message });
+  const ctx: CollectContext = { view, wantedStrings };
+  for (const c of ANDROID_COLLECTORS) {
+    if (c.id === 'manifest') {
+      // Without a readable manifest there is nothing to report on; the error names the entry.
+      c.collect(ctx, ev);
+    } else {
+      guard(ev, c.id, () => c.collect(ctx, ev));
+    }
+  }
+  return ev;
+}
+
+export function emptyAndroidEvidence(): Evidence {
+  return {
+    platform: 'android',
+    identity: { platform: 'android', id: '' },
+    permissions: [],
+    declaredPermissions: [],
+    components: [],
+    metaData: [],
+    queries: { packages: [], intents: [], providers: [] },
+    flags: {},
+    code: { defined: new Map(), referenced: new Map(), dexFiles: 0 },
+    stringHits: new Map(),
+    domains: [],
+    versionFiles: [],
+    nativeLibraries: [],
+    files: [],
+    warnings: [],
+  };
+}
+
+/** `com.google.firebase_firebase-analytics` → `com.google.firebase:firebase-analytics` (first underscore splits group and artifact). */
+function artifactOf(key: string): string {
+  const i = key.indexOf('_');
+  return i > 0 && key.slice(0, i).includes('.') ? `${key.slice(0, i)}:${key.slice(i + 1)}` : key;
+}
+
+/** Runs one step; a TrackscanError becomes a warning naming the entry (limits still stop the bundle). */
+function guard(ev: Evidence, entry: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    if (!(e instanceof TrackscanError) || e.code === 'ARCHIVE_LIMIT') throw e;
+    const w: Warning = { code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message, entry };
+    ev.warnings.push(w);
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,167 @@
+/**
+ * Text report for the terminal: written for a journalist first (who is this app, what can it
+ * reach, who receives data), details after. Colour only when asked (a TTY without NO_COLOR).
+ */
+import type { CapabilityFinding } from '../analysis/capabilities.js';
+import type { TrackerEvidence, TrackerFinding } from '../analysis/trackers.js';
+import type { Category } from '../signatures/types.js';
+import type { Report } from './model.js';
+
+export interface TextOptions {
+  color?: boolean;
+  /** list every permission, component count, domain and warning */
+  verbose?: boolean;
+}
+
+const CATEGORY_TITLES: Record<Category, string> = {
+  location: 'Location and beacons',
+  advertising: 'Advertising',
+  attribution: 'Attribution (install and campaign tracking)',
+  analytics: 'Analytics',
+  profiling: 'Profiling and data brokers',
+  identification: 'Identification and fingerprinting',
+  'session-replay': 'Session replay',
+  'crash-reporting': 'Crash reporting',
+  performance: 'Performance monitoring',
+  engagement: 'Engagement and push messaging',
+  social: 'Social login and sharing',
+  consent: 'Consent management (not a tracker)',
+};
+const CATEGORY_ORDER = Object.keys(CATEGORY_TITLES) as Category[];
+
+export function renderText(report: Report, options: TextOptions = {}): string {
+  const c = colours(options.color ?? false);
+  const out: string[] = [];
+  const line = (s = '') => out.push(s);
+  const a = report.app;
+
+  line(c.bold(`${a.name ?? a.id}`) + (a.name ? ` (${a.id})` : '') + (a.versionName ? `  version ${a.versionName}` : '') + (a.versionCode !== undefined ? ` (code ${a.versionCode})` : ''));
+  line(`  file     ${report.input.path}  ${formatBytes(report.input.size)}`);
+  line(`  SHA-256  ${report.input.sha256}`);
+  const sdk = [a.minSdk !== undefined ? `min SDK ${a.minSdk}` : '', a.targetSdk !== undefined ? `target SDK ${a.targetSdk}` : ''].filter(Boolean).join(', ');
+  if (sdk) line(`  Android  ${sdk}`);
+  for (const cert of report.signing?.certificates ?? []) {
+    line(`  signer   ${cert.subject || '(unreadable certificate)'}  [${cert.schemes.join(', ')}]`);
+    line(`           SHA-256 ${cert.sha256}`);
+  }
+  if (report.signing && report.signing.certificates.length === 0) line(`  signer   ${c.yellow('not signed')}`);
+  line();
+
+  // What it can access
+  const caps = report.capabilities.filter((x) => x.sensitivity !== 'low');
+  line(c.bold(caps.length ? 'THIS APP CAN ACCESS' : 'THIS APP ASKS FOR NO SENSITIVE PERMISSIONS'));
+  for (const cap of caps) line(formatCapability(cap, c));
+  const low = report.capabilities.filter((x) => x.sensitivity === 'low');
+  if (low.length) line(`  ${c.dim('also: ' + low.map((x) => x.title.toLowerCase()).join(', '))}`);
+  line();
+
+  // Trackers
+  const isConsent = (t: TrackerFinding) => t.categories.every((k) => k === 'consent');
+  const trackers = report.trackers.filter((t) => !isConsent(t) && t.confidence !== 'low');
+  const weak = report.trackers.filter((t) => !isConsent(t) && t.confidence === 'low');
+  const consent = report.trackers.filter(isConsent);
+  line(c.bold(trackers.length ? `TRACKERS (${trackers.length})` : 'NO KNOWN TRACKERS FOUND'));
+  const shown = new Set<string>();
+  for (const cat of CATEGORY_ORDER) {
+    const inCat = trackers.filter((t) => t.categories[0] === cat && !shown.has(t.id));
+    if (!inCat.length) continue;
+    line(`  ${c.underline(CATEGORY_TITLES[cat])}`);
+    for (const t of inCat) {
+      shown.add(t.id);
+      out.push(...formatTracker(t, c));
+    }
+  }
+  if (consent.length) {
+    line(`  ${c.underline(CATEGORY_TITLES.consent)}`);
+    for (const t of consent) out.push(...formatTracker(t, c));
+  }
+  if (weak.length) {
+    line(`  ${c.underline('Weak hints, not counted above')} ${c.dim('(code refers to these SDKs but does not contain them)')}`);
+    for (const t of weak) out.push(...formatTracker(t, c));
+  }
+  line();
+
+  // Details
+  line(c.bold('DETAILS'));
+  line(`  permissions   ${report.permissions.length} requested${report.manifest.customPermissions.length ? `, ${report.manifest.customPermissions.length} declared by the app` : ''}`);
+  if (options.verbose) for (const p of report.permissions) line(`    ${p.name}${p.protectionLevel ? c.dim(` (${p.protectionLevel})`) : ''}${p.maxSdkVersion !== undefined ? c.dim(` up to API ${p.maxSdkVersion}`) : ''}`);
+  const exported = report.manifest.components.filter((x) => x.effectivelyExported).length;
+  line(`  components    ${report.manifest.components.length} (${exported} exported)`);
+  line(`  code          ${report.code.classesDefined} classes in ${report.code.dexFiles} DEX file${report.code.dexFiles === 1 ? '' : 's'}`);
+  const flags = report.app.flags;
+  const risky = [flags.debuggable ? 'debuggable' : '', flags.allowBackup !== false ? 'allowBackup' : '', flags.usesCleartextTraffic ? 'usesCleartextTraffic' : ''].filter(Boolean);
+  if (risky.length) line(`  flags         ${risky.join(', ')}`);
+  const trackerHosts = report.domains.filter((d) => d.trackers.length);
+  line(`  domains       ${report.domains.length} host names in code${trackerHosts.length ? `, ${trackerHosts.length} belonging to trackers` : ''}`);
+  const hosts = options.verbose ? report.domains : trackerHosts;
+  for (const d of hosts.slice(0, options.verbose ? undefined : 20)) line(`    ${d.host}${d.trackers.length ? c.dim(` (${d.trackers.join(', ')})`) : ''}`);
+  if (report.warnings.length) {
+    line(`  warnings      ${report.warnings.length}${options.verbose ? '' : ' (--verbose lists them)'}`);
+    if (options.verbose) for (const w of report.warnings) line(`    ${w.entry ? `${w.entry}: ` : ''}[${w.code}] ${w.message}`);
+  }
+  line();
+  line(c.dim('Limits: this is static analysis. Code that is present may never run, and a permission that is requested'));
+  line(c.dim('may never be used; code loaded at run time or from a server is not seen. Evidence above says what was found where.'));
+  line(c.dim(`trackscan ${report.tool.version}, signatures ${report.signatures.version} (${report.signatures.sdks} SDKs)`));
+  return out.join('\n') + '\n';
+}
+
+function formatCapability(cap: CapabilityFinding, c: Colours): string {
+  const mark = cap.sensitivity === 'high' ? c.red('●') : c.yellow('●');
+  const why = cap.evidence
+    .map((e) => (e.kind === 'permission' ? e.permission.replace(/^android\.permission\./, '') + (e.maxSdkVersion !== undefined ? ` (up to API ${e.maxSdkVersion})` : '') : e.kind === 'derived' ? `from ${e.from.join(' + ')}` : `<${e.element}>`))
+    .join(', ');
+  return `  ${mark} ${cap.title} ${c.dim('— ' + why)}\n      ${cap.description}`;
+}
+
+function formatTracker(t: TrackerFinding, c: Colours): string[] {
+  const who = [t.vendor, t.parent ? `owned by ${t.parent}` : '', t.country ?? ''].filter(Boolean).join(', ');
+  const conf = t.confidence === 'high' ? c.red('high') : t.confidence === 'medium' ? c.yellow('medium') : c.dim('low');
+  const lines = [`    ${c.bold(t.name)}${t.version ? ` ${t.version}` : ''} — ${who}  [${conf} confidence]${t.firstParty ? c.dim(" (the app is the vendor's own)") : ''}`];
+  for (const e of t.evidence.slice(0, 4)) lines.push(`      ${c.dim(describeEvidence(e))}`);
+  if (t.evidence.length > 4) lines.push(`      ${c.dim(`… and ${t.evidence.length - 4} more kinds of evidence (--format json lists them)`)}`);
+  return lines;
+}
+
+export function describeEvidence(e: TrackerEvidence): string {
+  const ex = e.examples.length ? ` (e.g. ${e.examples.join(', ')})` : '';
+  switch (e.kind) {
+    case 'code-defined':
+      return `${e.count} class${e.count === 1 ? '' : 'es'} under ${e.searchedFor}${ex}`;
+    case 'code-referenced':
+      return `code refers to ${e.count} type${e.count === 1 ? '' : 's'} under ${e.searchedFor} that the app does not contain${ex}`;
+    case 'component':
+      return `manifest component ${e.examples[0] ?? e.searchedFor}`;
+    case 'meta-data':
+      return `manifest meta-data ${e.examples[0] ?? e.searchedFor}`;
+    case 'version-file':
+      return `library version file: ${e.examples[0] ?? e.searchedFor}`;
+    case 'native-library':
+      return `native library ${e.examples[0] ?? e.searchedFor}`;
+    case 'file':
+      return `file ${e.searchedFor}`;
+    case 'domain':
+      return `host ${e.examples.join(', ')} in code (${e.searchedFor})`;
+    case 'login-scope':
+      return `Graph API permission names in code: ${e.examples.join(', ')}`;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+interface Colours {
+  bold(s: string): string;
+  dim(s: string): string;
+  underline(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+}
+
+function colours(on: boolean): Colours {
+  const wrap = (open: number, close: number) => (s: string) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  return { bold: wrap(1, 22), dim: wrap(2, 22), underline: wrap(4, 24), red: wrap(31, 39), yellow: wrap(33, 39) };
+}

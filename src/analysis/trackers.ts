@@ -77,10 +77,12 @@ export class TrackerMatcher {
 
   constructor(db: Pick<SignatureDatabase, 'sdks'>) {
     this.sdks = db.sdks;
+    // Exclusions first: when one SDK excludes a prefix that another SDK claims (Phunware Core
+    // excludes com.phunware.core.analytics, which Phunware Analytics claims), the claim wins.
+    for (const sdk of db.sdks) for (const p of sdk.android?.excludePackages ?? []) this.insert(p, EXCLUDED);
     db.sdks.forEach((sdk, i) => {
       const a = sdk.android ?? {};
       for (const p of a.packages ?? []) this.insert(p, { sdk: i, prefix: p });
-      for (const p of a.excludePackages ?? []) this.insert(p, EXCLUDED);
       for (const c of a.components ?? []) this.components.set(c, i);
       for (const m of a.metaData ?? []) push(this.metaData, m, i);
       for (const v of a.versionArtifacts ?? []) {

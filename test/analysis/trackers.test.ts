@@ -86,6 +86,18 @@ describe('AdMob and the advertising-ID client', () => {
   });
 });
 
+describe('exclusions', () => {
+  it("one SDK's exclusion does not cancel another SDK's claim on the same prefix, whatever the order", () => {
+    const core = sdk('core', { packages: ['com.v.core'], excludePackages: ['com.v.core.analytics'] });
+    const analytics = sdk('analytics', { packages: ['com.v.core.analytics'] });
+    for (const sdks of [[core, analytics], [analytics, core]]) {
+      const m = new TrackerMatcher({ sdks });
+      expect(m.match(evidence('org.example', ['com.v.core.analytics.Tracker'])).map((f) => f.id)).toEqual(['analytics']);
+      expect(m.match(evidence('org.example', ['com.v.core.Session'])).map((f) => f.id)).toEqual(['core']);
+    }
+  });
+});
+
 describe('weak evidence', () => {
   it('types only referenced give a low-confidence finding', () => {
     const ev = evidence('org.example', []);

@@ -47,7 +47,7 @@ export class Scanner {
     try {
       lap('archive', t);
       t = performance.now();
-      const evidence = collectAndroidEvidence(zip, WANTED_STRINGS);
+      const evidence = collectAndroidEvidence(zip, WANTED_STRINGS, options.timing ? timing : undefined);
       lap('collect', t);
 
       t = performance.now();

@@ -155,7 +155,11 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
 ];
 
 /** Runs every collector over an APK. Throws only when the bundle is not an APK at all. */
-export function collectAndroidEvidence(view: BundleView, wantedStrings: ReadonlySet<string> = new Set()): Evidence {
+export function collectAndroidEvidence(
+  view: BundleView,
+  wantedStrings: ReadonlySet<string> = new Set(),
+  timing?: Record<string, number>,
+): Evidence {
   if (!view.has(MANIFEST_ENTRY)) {
     throw new TrackscanError('NOT_A_BUNDLE', `no ${MANIFEST_ENTRY}: not an Android APK`, { file: view.name });
   }
@@ -163,12 +167,14 @@ export function collectAndroidEvidence(view: BundleView, wantedStrings: Readonly
   for (const a of view.anomalies) ev.warnings.push({ code: a.code, message: a.message });
   const ctx: CollectContext = { view, wantedStrings };
   for (const c of ANDROID_COLLECTORS) {
+    const started = performance.now();
     if (c.id === 'manifest') {
       // Without a readable manifest there is nothing to report on; the error names the entry.
       c.collect(ctx, ev);
     } else {
       guard(ev, c.id, () => c.collect(ctx, ev));
     }
+    if (timing) timing[`collect.${c.id}`] = Math.round((performance.now() - started) * 10) / 10;
   }
   return ev;
 }

@@ -3,6 +3,7 @@
  * lazily, bounded by the archive's limits. Never the OS, never extraction to disk.
  */
 import type { ZipEntry } from '../archive/zip.js';
+import type { Warning } from '../evidence/types.js';
 import type { Anomaly } from '../formats/bytes.js';
 
 export interface BundleView {
@@ -18,8 +19,4 @@ export interface BundleView {
 }
 
 /** A problem with one entry of a bundle: reported, and the rest of the bundle is still read. */
-export interface EntryWarning {
-  entry: string;
-  code: string;
-  message: string;
-}
+export type EntryWarning = Warning & { entry: string };

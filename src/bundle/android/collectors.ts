@@ -4,17 +4,15 @@
  * read-only bundle view. A collector that fails on one entry records a warning and the others go on.
  */
 import { TrackscanError } from '../../errors.js';
-import { parseArsc, type ResourceTable } from '../../formats/arsc.js';
-import { parseAxml } from '../../formats/axml.js';
+import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
-import type { Evidence, Warning } from '../../evidence/types.js';
+import type { Evidence } from '../../evidence/types.js';
 import type { BundleView } from '../view.js';
-import { readDexFiles } from './entries.js';
-import { MANIFEST_ENTRY, readManifestEvidence } from './manifest.js';
+import { entryFailure, readDexFiles, readManifest } from './entries.js';
+import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
 
-export const RESOURCES_ENTRY = 'resources.arsc';
 const VERSION_FILE = /^META-INF\/([^/]+)\.version$/;
 const NATIVE_LIB = /^lib\/([^/]+)\/([^/]+\.so)$/;
 /** hosts kept per bundle; more are counted in a warning */
@@ -43,14 +41,9 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
     reads: 'AndroidManifest.xml, resources.arsc',
     produces: 'identity (package, label, versions, SDK levels), permissions, components, meta-data, queries, application flags',
     collect(ctx, ev) {
-      const doc = parseAxml(ctx.view.read(MANIFEST_ENTRY));
-      for (const a of doc.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry: MANIFEST_ENTRY });
-      if (ctx.view.has(RESOURCES_ENTRY)) {
-        guard(ev, RESOURCES_ENTRY, () => {
-          ctx.resources = parseArsc(ctx.view.read(RESOURCES_ENTRY));
-          for (const a of ctx.resources.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry: RESOURCES_ENTRY });
-        });
-      }
+      const { manifest: doc, resources, warnings } = readManifest(ctx.view);
+      ev.warnings.push(...warnings);
+      ctx.resources = resources;
       const m = readManifestEvidence(doc, ctx.resources);
       ev.identity = m.identity;
       ev.permissions = m.permissions;
@@ -78,7 +71,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
     produces: 'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings',
     collect(ctx, ev) {
       const { dex, warnings } = readDexFiles(ctx.view);
-      ev.warnings.push(...warnings.map((w) => ({ code: w.code, message: w.message, entry: w.entry })));
+      ev.warnings.push(...warnings);
       const defined = ev.code.defined;
       const referenced = ev.code.referenced;
       const hosts = new Map<string, Evidence['domains'][number]>();
@@ -154,15 +147,12 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
   },
 ];
 
-/** Runs every collector over an APK. Throws only when the bundle is not an APK at all. */
+/** Runs every collector over an APK. Throws only when the manifest is missing or unreadable, or a limit is hit. */
 export function collectAndroidEvidence(
   view: BundleView,
   wantedStrings: ReadonlySet<string> = new Set(),
   timing?: Record<string, number>,
 ): Evidence {
-  if (!view.has(MANIFEST_ENTRY)) {
-    throw new TrackscanError('NOT_A_BUNDLE', `no ${MANIFEST_ENTRY}: not an Android APK`, { file: view.name });
-  }
   const ev = emptyAndroidEvidence();
   for (const a of view.anomalies) ev.warnings.push({ code: a.code, message: a.message });
   const ctx: CollectContext = { view, wantedStrings };
@@ -210,9 +200,7 @@ function guard(ev: Evidence, entry: string, fn: () => void): void {
   try {
     fn();
   } catch (e) {
-    if (!(e instanceof TrackscanError) || e.code === 'ARCHIVE_LIMIT') throw e;
-    const w: Warning = { code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message, entry };
-    ev.warnings.push(w);
+    ev.warnings.push(entryFailure(entry, e));
   }
 }
 

@@ -98,7 +98,8 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function entryFailure(entry: string, e: unknown): EntryWarning {
+/** A TrackscanError from one entry as a warning; limits (zip bombs) and bugs are rethrown. */
+export function entryFailure(entry: string, e: unknown): EntryWarning {
   if (e instanceof TrackscanError) {
     if (e.code === 'ARCHIVE_LIMIT') throw e; // a bomb stops the bundle, not just the entry
     return { entry, code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message };

@@ -21,7 +21,7 @@ import type {
   Warning,
 } from '../../evidence/types.js';
 
-export const MANIFEST_ENTRY = 'AndroidManifest.xml';
+import { MANIFEST_ENTRY } from './entries.js';
 const COLLECTOR = 'manifest';
 
 export interface ManifestEvidence {
@@ -179,10 +179,6 @@ export function readManifestEvidence(doc: AxmlDocument, resources: ResourceTable
       if (kind === 'provider') {
         const auth = str(attr(el, 'authorities'));
         if (auth) c.authorities = auth.split(';').filter(Boolean);
-      }
-      if (kind === 'activity-alias') {
-        const target = str(attr(el, 'targetActivity'));
-        if (target) c.name = name; // the alias's own name is what other apps see
       }
       out.components.push(c);
       for (const m of el.children) if (m.name === 'meta-data') readMetaData(m, name, `${path}/meta-data`);

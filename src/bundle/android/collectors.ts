@@ -3,7 +3,6 @@
  * it reads and the evidence it produces; `collectAndroidEvidence` runs them in order over a
  * read-only bundle view. A collector that fails on one entry records a warning and the others go on.
  */
-import { TrackscanError } from '../../errors.js';
 import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';

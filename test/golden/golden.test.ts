@@ -1,0 +1,214 @@
+/**
+ * Golden tests (STYLE.md §13): each fixture bundle → its JSON report, compared with a snapshot
+ * stored next to this file as `<name>.json`. Fixtures are built here, deterministically, by the
+ * builders in src/testing/samples.ts; the demo sample samples/campaign-app.apk is scanned as
+ * committed. `UPDATE_GOLDEN=1 npx vitest run test/golden` rewrites the snapshots.
+ *
+ * Volatile fields are normalised (input path, tool version, signature-database version, hash and
+ * size), so a new signature does not rewrite every snapshot; the tracker ids of each fixture are
+ * therefore also asserted explicitly, and a real change in what is found fails here too.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderJson } from '../../src/report/json.js';
+import type { Report } from '../../src/report/model.js';
+import { Scanner } from '../../src/scan.js';
+import {
+  admobAppsflyerSpec,
+  buildApk,
+  campaignApp,
+  GOLDEN_FIXTURES,
+  ownPackagePrefixSpec,
+  type ApkSpec,
+} from '../../src/testing/samples.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..', '..');
+const SAMPLE = path.join(ROOT, 'samples', 'campaign-app.apk');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+const scanner = new Scanner();
+let tmp: string;
+const files = new Map<string, string>();
+
+beforeAll(() => {
+  tmp = mkdtempSync(path.join(tmpdir(), 'trackscan-golden-'));
+  for (const f of GOLDEN_FIXTURES) files.set(f.name, write(f.name, f.spec()));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function write(name: string, spec: ApkSpec): string {
+  const file = path.join(tmp, name);
+  writeFileSync(file, buildApk(spec));
+  return file;
+}
+
+function scan(file: string): Report {
+  return scanner.scanFile(file);
+}
+
+/** The report with volatile fields replaced, as stable JSON text. */
+function normalised(report: Report): string {
+  const r = structuredClone(report);
+  r.input.path = path.basename(r.input.path);
+  r.tool.version = '<version>';
+  r.signatures = { version: '<version>', sha256: '<sha256>', sdks: 0 };
+  return renderJson(r);
+}
+
+function expectGolden(name: string, report: Report): void {
+  const file = path.join(HERE, name.replace(/\.apk$/, '.json'));
+  const actual = normalised(report);
+  if (UPDATE) {
+    writeFileSync(file, actual);
+    return;
+  }
+  if (!existsSync(file)) throw new Error(`no golden file ${path.relative(ROOT, file)}: run UPDATE_GOLDEN=1 npx vitest run test/golden`);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+const ids = (r: Report) => r.trackers.map((t) => t.id);
+const codes = (r: Report) => r.warnings.map((w) => w.code);
+const capabilityIds = (r: Report) => r.capabilities.map((c) => c.id);
+const finding = (r: Report, id: string) => {
+  const f = r.trackers.find((t) => t.id === id);
+  if (!f) throw new Error(`no ${id} finding; found ${ids(r).join(', ') || 'none'}`);
+  return f;
+};
+const kinds = (r: Report, id: string) => [...new Set(finding(r, id).evidence.map((e) => e.kind))];
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+describe('samples/campaign-app.apk', () => {
+  it('is what `npm run samples` builds today (rebuild and commit it after changing the builder)', () => {
+    expect(sha256(campaignApp())).toBe(sha256(readFileSync(SAMPLE)));
+  });
+
+  it('matches its golden report', () => {
+    const r = scan(SAMPLE);
+    expect(ids(r)).toEqual([
+      'facebook-app-events',
+      'facebook-login',
+      'firebase-analytics',
+      'phunware-analytics',
+      'phunware-core',
+      'phunware-engagement',
+      'phunware-location',
+      'phunware-mapping',
+    ]);
+    expect(r.trackers.every((t) => t.confidence === 'high' && !t.firstParty)).toBe(true);
+    expect(r.warnings).toEqual([]);
+    expect(r.app).toMatchObject({
+      id: 'org.example.campaign2020',
+      name: 'Campaign 2020 (synthetic demo)',
+      versionCode: 20201103,
+      versionName: '2.0.3-synthetic',
+      minSdk: 21,
+      targetSdk: 30,
+    });
+    expect(capabilityIds(r)).toEqual(expect.arrayContaining(['contacts', 'location-precise', 'location-approximate', 'location-background', 'bluetooth-scan', 'bluetooth-connect', 'beacons', 'advertising-id', 'phone-state', 'boot']));
+    // Facebook Login shows the Graph API permissions in the code
+    const scopes = finding(r, 'facebook-login').evidence.find((e) => e.kind === 'login-scope');
+    expect(scopes?.examples).toEqual(['email', 'public_profile', 'user_friends', 'user_location']);
+    // the Firebase version file names the library version
+    expect(finding(r, 'firebase-analytics').version).toBe('17.4.4');
+    // the advertising-ID client alone is not AdMob
+    expect(ids(r)).not.toContain('google-mobile-ads');
+    expect(r.signing?.schemes).toEqual(['v2']);
+    expect(r.signing?.certificates[0].subject).toContain('CN=Campaign 2020 (synthetic demo)');
+    expect(r.domains.filter((d) => d.host.endsWith('.campaign2020.example.com')).map((d) => d.trackers)).toEqual([[], []]);
+    expectGolden('campaign-app.apk', r);
+  });
+});
+
+describe('golden fixtures', () => {
+  it('adid-only.apk: the advertising-ID client and AD_ID are not Google Mobile Ads', () => {
+    const r = scan(files.get('adid-only.apk')!);
+    expect(ids(r)).toEqual([]);
+    expect(capabilityIds(r)).toContain('advertising-id');
+    expect(r.warnings).toEqual([]);
+    expectGolden('adid-only.apk', r);
+  });
+
+  it('obfuscated-manifest.apk: renamed/blank attribute names and unknown chunks change nothing but the warnings', () => {
+    const r = scan(files.get('obfuscated-manifest.apk')!);
+    const plain = scan(write('admob-appsflyer-plain.apk', admobAppsflyerSpec()));
+    expect(ids(r)).toEqual(['appsflyer', 'google-mobile-ads']);
+    expect(r.trackers).toEqual(plain.trackers);
+    expect(r.app).toEqual(plain.app);
+    expect(r.permissions).toEqual(plain.permissions);
+    expect(r.manifest).toEqual(plain.manifest);
+    expect(r.capabilities).toEqual(plain.capabilities);
+    expect(plain.warnings).toEqual([]);
+    expect(new Set(codes(r))).toEqual(new Set(['attribute-name-mismatch', 'unknown-chunk']));
+    expect(r.warnings.every((w) => w.entry === 'AndroidManifest.xml')).toBe(true);
+    expect(kinds(r, 'google-mobile-ads')).toEqual(['code-defined', 'component', 'meta-data', 'version-file', 'domain']);
+    expectGolden('obfuscated-manifest.apk', r);
+  });
+
+  it("vendor-own-app.apk: Meta's SDK inside a Meta app is first-party", () => {
+    const r = scan(files.get('vendor-own-app.apk')!);
+    expect(ids(r)).toEqual(['facebook-app-events']);
+    expect(finding(r, 'facebook-app-events')).toMatchObject({ firstParty: true, confidence: 'high' });
+    // the app's own classes (com.facebook.examplevendorapp.*) are not claimed
+    expect(finding(r, 'facebook-app-events').evidence.flatMap((e) => e.examples).some((x) => x.includes('examplevendorapp'))).toBe(false);
+    expectGolden('vendor-own-app.apk', r);
+  });
+
+  it("own-package-prefix.apk: a broad SDK prefix (com.gimbal) does not claim the app's own package under it", () => {
+    const r = scan(files.get('own-package-prefix.apk')!);
+    expect(r.app.id).toBe('com.gimbal.fieldnotes');
+    expect(r.code.classesDefined).toBe(4);
+    expect(ids(r)).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expectGolden('own-package-prefix.apk', r);
+    // control: the same classes in an app with another package are Gimbal's
+    const control = scan(write('own-package-prefix-control.apk', ownPackagePrefixSpec('org.example.fieldnotes')));
+    expect(ids(control)).toEqual(['gimbal']);
+  });
+
+  it('manifest-only.apk: declarations without code give medium or high confidence, never code evidence', () => {
+    const r = scan(files.get('manifest-only.apk')!);
+    expect(ids(r)).toEqual(['firebase-analytics', 'facebook-app-events']);
+    // components + meta-data + version file: several independent kinds → high
+    expect(finding(r, 'firebase-analytics')).toMatchObject({ confidence: 'high', version: '21.5.0' });
+    expect(kinds(r, 'firebase-analytics')).toEqual(['component', 'meta-data', 'version-file']);
+    // one meta-data key alone → medium
+    expect(finding(r, 'facebook-app-events').confidence).toBe('medium');
+    expect(kinds(r, 'facebook-app-events')).toEqual(['meta-data']);
+    expect(r.warnings).toEqual([]);
+    expectGolden('manifest-only.apk', r);
+  });
+
+  it('multidex-split-sdk.apk: classes after a gap in the DEX numbering are still matched, with a warning', () => {
+    const r = scan(files.get('multidex-split-sdk.apk')!);
+    expect(ids(r)).toEqual(['adjust']);
+    const code = finding(r, 'adjust').evidence.find((e) => e.kind === 'code-defined')!;
+    expect(code.count).toBe(5);
+    expect(new Set(code.locations.map((l) => l.entry))).toEqual(new Set(['classes.dex', 'classes3.dex']));
+    expect(r.code.dexFiles).toBe(2);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'dex-not-loaded', entry: 'classes3.dex' })]);
+    expectGolden('multidex-split-sdk.apk', r);
+  });
+});
+
+describe('determinism', () => {
+  it('every fixture builds to the same bytes twice', () => {
+    for (const f of GOLDEN_FIXTURES) expect(sha256(buildApk(f.spec())), f.name).toBe(sha256(buildApk(f.spec())));
+  });
+
+  it('scanning twice gives byte-identical JSON', () => {
+    for (const file of [SAMPLE, ...files.values()]) {
+      expect(renderJson(scan(file)), path.basename(file)).toBe(renderJson(scan(file)));
+    }
+  });
+
+  it('a fresh Scanner gives the same JSON as a reused one', () => {
+    for (const file of [SAMPLE, ...files.values()]) {
+      expect(renderJson(new Scanner().scanFile(file)), path.basename(file)).toBe(renderJson(scan(file)));
+    }
+  });
+});

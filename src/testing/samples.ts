@@ -378,15 +378,19 @@ export function campaignApp(): Uint8Array {
 // ---- golden-test fixtures (each named after what it tests) ---------------------------------------
 
 const LAUNCHER = launcherActivity('.MainActivity');
+/** Labels go through resources.arsc, as in real apps (aapt prints no label for a literal string without one). */
+const APP_NAME_REF = { ref: STRING_ID_BASE };
+const appName = (label: string) => [{ key: 'app_name', value: label }];
 const appClasses = (pkg: string, ...names: string[]) => classes(names.map((n) => `${pkg}.${n}`), { [`${pkg}.MainActivity`]: 'android.app.Activity' });
 
 /** Only the advertising-ID client (play-services-ads-identifier) and AD_ID: not AdMob. */
 export function adidOnlySpec(): ApkSpec {
   const P = 'org.example.adidonly';
   return {
+    strings: appName('AdID only'),
     manifest: manifest({
       packageName: P,
-      label: 'AdID only',
+      label: APP_NAME_REF,
       permissions: ['android.permission.INTERNET', 'com.google.android.gms.permission.AD_ID'],
       application: [LAUNCHER],
     }),
@@ -409,9 +413,10 @@ export function adidOnlySpec(): ApkSpec {
 export function admobAppsflyerSpec(): ApkSpec {
   const P = 'org.example.admobflyer';
   return {
+    strings: appName('AdMob and AppsFlyer'),
     manifest: manifest({
       packageName: P,
-      label: 'AdMob and AppsFlyer',
+      label: APP_NAME_REF,
       permissions: ['android.permission.INTERNET', 'android.permission.ACCESS_NETWORK_STATE', 'com.google.android.gms.permission.AD_ID'],
       application: [
         LAUNCHER,
@@ -461,9 +466,10 @@ export function obfuscatedManifestSpec(): ApkSpec {
 export function vendorOwnAppSpec(): ApkSpec {
   const P = 'com.facebook.examplevendorapp';
   return {
+    strings: appName('Vendor own app'),
     manifest: manifest({
       packageName: P,
-      label: 'Vendor own app',
+      label: APP_NAME_REF,
       permissions: ['android.permission.INTERNET'],
       application: [LAUNCHER, metaData('com.facebook.sdk.ApplicationId', '000000000000000')],
     }),
@@ -486,9 +492,10 @@ export const OWN_PREFIX_PACKAGE = 'com.gimbal.fieldnotes';
 export function ownPackagePrefixSpec(appPackage = OWN_PREFIX_PACKAGE): ApkSpec {
   const own = ['MainActivity', 'notes.NoteEditorActivity', 'notes.NoteStore', 'sync.SyncWorker'];
   return {
+    strings: appName('Field Notes'),
     manifest: manifest({
       packageName: appPackage,
-      label: 'Field Notes',
+      label: APP_NAME_REF,
       permissions: ['android.permission.INTERNET'],
       application: [LAUNCHER, component('activity', `${OWN_PREFIX_PACKAGE}.notes.NoteEditorActivity`, { exported: false })],
     }),
@@ -501,9 +508,10 @@ export function ownPackagePrefixSpec(appPackage = OWN_PREFIX_PACKAGE): ApkSpec {
 export function manifestOnlySpec(): ApkSpec {
   const P = 'org.example.manifestonly';
   return {
+    strings: appName('Manifest only'),
     manifest: manifest({
       packageName: P,
-      label: 'Manifest only',
+      label: APP_NAME_REF,
       permissions: ['android.permission.INTERNET'],
       application: [
         LAUNCHER,
@@ -522,7 +530,8 @@ export function manifestOnlySpec(): ApkSpec {
 export function multidexSplitSdkSpec(): ApkSpec {
   const P = 'org.example.multidex';
   return {
-    manifest: manifest({ packageName: P, label: 'Multidex split', permissions: ['android.permission.INTERNET'], application: [LAUNCHER] }),
+    strings: appName('Multidex split'),
+    manifest: manifest({ packageName: P, label: APP_NAME_REF, permissions: ['android.permission.INTERNET'], application: [LAUNCHER] }),
     dex: [
       { entry: 'classes.dex', input: { classes: [...appClasses(P, 'MainActivity'), ...classes(['com.adjust.sdk.Adjust', 'com.adjust.sdk.AdjustConfig'])] } },
       { entry: 'classes3.dex', input: { classes: classes(['com.adjust.sdk.ActivityHandler', 'com.adjust.sdk.AdjustEvent', 'com.adjust.sdk.PackageBuilder']) } },

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
 import type { Report } from '../../src/report/model.js';
 import { Scanner } from '../../src/scan.js';
+import { buildDex } from '../../src/testing/dex-writer.js';
 import {
   admobAppsflyerSpec,
   buildApk,
@@ -25,6 +26,7 @@ import {
   ownPackagePrefixSpec,
   type ApkSpec,
 } from '../../src/testing/samples.js';
+import { requireTool, runTool } from '../helpers/tools.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
@@ -209,6 +211,37 @@ describe('determinism', () => {
   it('a fresh Scanner gives the same JSON as a reused one', () => {
     for (const file of [SAMPLE, ...files.values()]) {
       expect(renderJson(new Scanner().scanFile(file)), path.basename(file)).toBe(renderJson(scan(file)));
+    }
+  });
+});
+
+describe('independent tools read the fixtures as we do', () => {
+  const haveAapt = requireTool('aapt');
+  const haveDexdump = requireTool('dexdump');
+
+  it.runIf(haveAapt)('aapt dump badging: package, versions and label', () => {
+    for (const [name, file] of [['campaign-app.apk', SAMPLE], ...files] as const) {
+      const out = runTool('aapt', ['dump', 'badging', file]);
+      const r = scan(file);
+      const label = /^application-label:'([^']*)'/m.exec(out)?.[1];
+      expect(out, name).toContain(`package: name='${r.app.id}' versionCode='${r.app.versionCode}' versionName='${r.app.versionName}'`);
+      expect(out, name).toContain(`sdkVersion:'${r.app.minSdk}'`);
+      expect(out, name).toContain(`targetSdkVersion:'${r.app.targetSdk}'`);
+      expect(label, name).toBe(r.app.name);
+    }
+  });
+
+  it.runIf(haveDexdump)('dexdump: as many classes as the report counts', () => {
+    for (const f of GOLDEN_FIXTURES) {
+      const spec = f.spec();
+      const r = scan(files.get(f.name)!);
+      let n = 0;
+      for (const d of spec.dex ?? []) {
+        const dexFile = path.join(tmp, `${f.name}.${d.entry}`);
+        writeFileSync(dexFile, buildDex(d.input));
+        n += (runTool('dexdump', [dexFile]).match(/^ {2}Class descriptor/gm) ?? []).length;
+      }
+      expect(r.code.classesDefined, f.name).toBe(n);
     }
   });
 });

@@ -160,7 +160,7 @@ export function parseBinaryPlist(bytes: Uint8Array): Plist {
           value = v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
         } else if (size === 16) {
           value = Number(dv.getBigInt64(pos + 9)); // 128-bit ints: the low 64 bits, as CF does for values that fit
-        } else fail(`integer of ${size} bytes`, pos);
+        } else value = fail(`integer of ${size} bytes`, pos);
         break;
       }
       case MARKER_REAL: {

@@ -118,8 +118,11 @@ function formatTracker(t: TrackerFinding, c: Colours): string[] {
   const who = [t.vendor, t.parent ? `owned by ${t.parent}` : '', t.country ?? ''].filter(Boolean).join(', ');
   const conf = t.confidence === 'high' ? c.red('high') : t.confidence === 'medium' ? c.yellow('medium') : c.dim('low');
   const lines = [`    ${c.bold(t.name)}${t.version ? ` ${t.version}` : ''} — ${who}  [${conf} confidence]${t.firstParty ? c.dim(" (the app is the vendor's own)") : ''}`];
-  for (const e of t.evidence.slice(0, 4)) lines.push(`      ${c.dim(describeEvidence(e))}`);
-  if (t.evidence.length > 4) lines.push(`      ${c.dim(`… and ${t.evidence.length - 4} more kinds of evidence (--format json lists them)`)}`);
+  // the strongest four items, and always the login scopes (what a login can ask the user for)
+  const shown = t.evidence.filter((e, i) => i < 4 || e.kind === 'login-scope');
+  for (const e of shown) lines.push(`      ${e.kind === 'login-scope' ? describeEvidence(e) : c.dim(describeEvidence(e))}`);
+  const more = t.evidence.length - shown.length;
+  if (more > 0) lines.push(`      ${c.dim(`… and ${more} more item${more === 1 ? '' : 's'} of evidence (--format json lists them)`)}`);
   return lines;
 }
 

@@ -7,6 +7,7 @@ import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { Evidence } from '../../evidence/types.js';
+import { anomalyWarnings } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { entryFailure, readDexFiles, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
@@ -101,7 +102,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
             hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
           }
         }
-        for (const a of d.anomalies) ev.warnings.push({ code: a.code, message: a.message, entry });
+        ev.warnings.push(...anomalyWarnings(entry, d.anomalies));
       }
       for (const name of defined.keys()) referenced.delete(name);
       ev.code.dexFiles = dex.length;
@@ -153,7 +154,7 @@ export function collectAndroidEvidence(
   timing?: Record<string, number>,
 ): Evidence {
   const ev = emptyAndroidEvidence();
-  for (const a of view.anomalies) ev.warnings.push({ code: a.code, message: a.message });
+  ev.warnings.push(...anomalyWarnings(undefined, view.anomalies));
   const ctx: CollectContext = { view, wantedStrings };
   for (const c of ANDROID_COLLECTORS) {
     const started = performance.now();

@@ -7,6 +7,7 @@ import { TrackscanError } from '../../errors.js';
 import { parseArsc, type ResourceTable } from '../../formats/arsc.js';
 import { parseAxml, type AxmlDocument } from '../../formats/axml.js';
 import { descriptorToJavaName, parseDex, type DexFile } from '../../formats/dex.js';
+import { anomalyWarnings } from '../../evidence/warnings.js';
 import type { BundleView, EntryWarning } from '../view.js';
 
 export const MANIFEST_ENTRY = 'AndroidManifest.xml';
@@ -27,12 +28,12 @@ export function readManifest(view: BundleView): ManifestResult {
   }
   const warnings: EntryWarning[] = [];
   const manifest = parseAxml(view.read(MANIFEST_ENTRY));
-  for (const a of manifest.anomalies) warnings.push({ entry: MANIFEST_ENTRY, code: a.code, message: a.message });
+  warnings.push(...anomalyWarnings(MANIFEST_ENTRY, manifest.anomalies));
   let resources: ResourceTable | undefined;
   if (view.has(RESOURCES_ENTRY)) {
     try {
       resources = parseArsc(view.read(RESOURCES_ENTRY));
-      for (const a of resources.anomalies) warnings.push({ entry: RESOURCES_ENTRY, code: a.code, message: a.message });
+      warnings.push(...anomalyWarnings(RESOURCES_ENTRY, resources.anomalies));
     } catch (e) {
       warnings.push(entryFailure(RESOURCES_ENTRY, e));
     }
@@ -70,14 +71,16 @@ export interface DexEntry {
   dex: DexFile;
 }
 
-/** Parses every classes*.dex; an unreadable one becomes a warning. */
+/**
+ * Parses every classes*.dex; an unreadable one becomes a warning. Each DexFile's anomalies grow as
+ * its lazy accessors find damage, so callers turn them into warnings after using it.
+ */
 export function readDexFiles(view: BundleView): { dex: DexEntry[]; warnings: EntryWarning[] } {
   const { names, warnings } = dexEntryNames(view);
   const dex: DexEntry[] = [];
   for (const entry of names) {
     try {
       const parsed = parseDex(view.read(entry));
-      for (const a of parsed.anomalies) warnings.push({ entry, code: a.code, message: a.message });
       dex.push({ entry, dex: parsed });
     } catch (e) {
       warnings.push(entryFailure(entry, e));
@@ -90,7 +93,10 @@ export function readDexFiles(view: BundleView): { dex: DexEntry[]; warnings: Ent
 export function definedClassNames(view: BundleView): { classes: string[]; warnings: EntryWarning[] } {
   const { dex, warnings } = readDexFiles(view);
   const set = new Set<string>();
-  for (const { dex: d } of dex) for (const descriptor of d.definedClassDescriptors()) set.add(descriptorToJavaName(descriptor));
+  for (const { entry, dex: d } of dex) {
+    for (const descriptor of d.definedClassDescriptors()) set.add(descriptorToJavaName(descriptor));
+    warnings.push(...anomalyWarnings(entry, d.anomalies));
+  }
   return { classes: [...set].sort(compareCodeUnits), warnings };
 }
 

@@ -8,6 +8,7 @@ import { TrackscanError } from '../../errors.js';
 import { parsePkcs7Certificates } from '../../formats/pkcs7.js';
 import { apkSigningBlockLength, describeCertificate, parseApkSigningBlock, APK_SIG_BLOCK_FOOTER_SIZE } from '../../formats/signing.js';
 import type { CertificateInfo, SigningEvidence, Warning } from '../../evidence/types.js';
+import { anomalyWarnings } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 
 const V1_SIGNATURE_FILE = /^META-INF\/[^/]+\.(RSA|DSA|EC)$/i;
@@ -20,7 +21,7 @@ export function readSigningEvidence(view: BundleView): { signing: SigningEvidenc
   const schemes: string[] = [];
   const addCert = (der: Uint8Array, scheme: string, entry: string) => {
     const info = describeCertificate(der);
-    for (const a of info.anomalies) warnings.push({ code: a.code, message: a.message, entry });
+    warnings.push(...anomalyWarnings(entry, info.anomalies));
     let c = byHash.get(info.sha256);
     if (!c) {
       c = {
@@ -42,7 +43,7 @@ export function readSigningEvidence(view: BundleView): { signing: SigningEvidenc
     if (!V1_SIGNATURE_FILE.test(e.name)) continue;
     try {
       const p = parsePkcs7Certificates(view.read(e.name));
-      for (const a of p.anomalies) warnings.push({ code: a.code, message: a.message, entry: e.name });
+      warnings.push(...anomalyWarnings(e.name, p.anomalies));
       if (p.certificates.length && !schemes.includes('v1')) schemes.push('v1');
       for (const der of p.certificates.slice(0, 16)) addCert(der, 'v1', e.name);
     } catch (err) {
@@ -61,7 +62,7 @@ export function readSigningEvidence(view: BundleView): { signing: SigningEvidenc
       const length = Math.min(claimed, cdOffset, MAX_SIGNING_BLOCK);
       if (length < claimed) warnings.push({ code: 'apk-signing-block-too-large', message: `the signing block claims ${claimed} bytes; ${length} were read`, entry });
       const block = parseApkSigningBlock(view.readRaw(cdOffset - length, length));
-      for (const a of block.anomalies) warnings.push({ code: a.code, message: a.message, entry });
+      warnings.push(...anomalyWarnings(entry, block.anomalies));
       for (const [scheme, signers] of [
         ['v2', block.schemes.v2],
         ['v3', block.schemes.v3],

@@ -1,0 +1,24 @@
+/**
+ * Parser anomalies → report warnings. Anomalies of one kind in one entry are grouped into one
+ * warning: an obfuscated manifest can carry a renamed-attribute anomaly per attribute, and a
+ * report with hundreds of identical lines hides the ones that matter.
+ */
+import type { Anomaly } from '../formats/bytes.js';
+import type { Warning } from './types.js';
+
+export function anomalyWarnings(entry: string, anomalies: readonly Anomaly[]): (Warning & { entry: string })[];
+export function anomalyWarnings(entry: undefined, anomalies: readonly Anomaly[]): Warning[];
+export function anomalyWarnings(entry: string | undefined, anomalies: readonly Anomaly[]): Warning[] {
+  const byCode = new Map<string, { first: Anomaly; count: number }>();
+  for (const a of anomalies) {
+    const g = byCode.get(a.code);
+    if (g) g.count++;
+    else byCode.set(a.code, { first: a, count: 1 });
+  }
+  const out: Warning[] = [];
+  for (const [code, { first, count }] of byCode) {
+    const message = count === 1 ? first.message : `${first.message} (and ${count - 1} more like it)`;
+    out.push(entry === undefined ? { code, message } : { code, message, entry });
+  }
+  return out;
+}

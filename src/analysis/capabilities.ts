@@ -70,8 +70,8 @@ export class CapabilityAnalyzer {
     }
 
     // <queries> lets an app see whether specific other apps are installed (Android 11+).
-    const q = ev.queries;
-    if (q.packages.length || q.intents.length || q.providers.length) {
+    const q = ev.android?.queries;
+    if (q && (q.packages.length || q.intents.length || q.providers.length)) {
       const parts = [
         q.packages.length ? `${q.packages.length} package${q.packages.length > 1 ? 's' : ''} (${q.packages.slice(0, 5).join(', ')}${q.packages.length > 5 ? ', …' : ''})` : '',
         q.intents.length ? `${q.intents.length} intent filter${q.intents.length > 1 ? 's' : ''}` : '',

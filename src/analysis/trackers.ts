@@ -171,21 +171,22 @@ export class TrackerMatcher {
     matchClasses(ev.code.defined, 'code-defined');
     matchClasses(ev.code.referenced, 'code-referenced');
 
-    for (const c of ev.components) {
+    const android = ev.android;
+    for (const c of android?.components ?? []) {
       const sdk = this.components.get(c.name);
       if (sdk !== undefined) add(sdk, 'component', c.name, `${c.kind} ${c.name}`, c.provenance);
     }
-    for (const m of ev.metaData) {
+    for (const m of android?.metaData ?? []) {
       for (const sdk of this.metaData.get(m.name) ?? []) add(sdk, 'meta-data', m.name, m.value === undefined ? m.name : `${m.name} = ${m.value}`, m.provenance);
     }
-    for (const v of ev.versionFiles) {
+    for (const v of android?.versionFiles ?? []) {
       const hit = this.versionFiles.get(v.key);
       if (hit) {
         add(hit.sdk, 'version-file', hit.artifact, `${hit.artifact} ${v.version}`, v.provenance);
         if (!versions.has(hit.sdk) && v.version) versions.set(hit.sdk, v.version);
       }
     }
-    for (const l of ev.nativeLibraries) {
+    for (const l of android?.nativeLibraries ?? []) {
       for (const sdk of this.nativeLibs.get(l.name) ?? []) add(sdk, 'native-library', l.name, `${l.name} (${l.abis.join(', ')})`, l.provenance);
     }
     for (const f of ev.files) {

@@ -25,6 +25,10 @@ export interface AppIdentity {
   minSdk?: number;
   targetSdk?: number;
   compileSdk?: number;
+  /** iOS CFBundleVersion */
+  build?: string;
+  /** iOS MinimumOSVersion */
+  minOS?: string;
 }
 
 export interface CertificateInfo {
@@ -43,10 +47,13 @@ export interface SigningEvidence {
 }
 
 export interface PermissionEvidence {
+  /** Android permission name, or iOS Info.plist usage-description key */
   name: string;
-  /** `uses-permission` or `uses-permission-sdk-23` */
+  /** `uses-permission`, `uses-permission-sdk-23`, or `Info.plist` */
   element: string;
   maxSdkVersion?: number;
+  /** iOS: the purpose text the user is shown (NS…UsageDescription value) */
+  purpose?: string;
   provenance: Provenance;
 }
 
@@ -106,8 +113,8 @@ export interface CodeEvidence {
   defined: Map<string, string>;
   /** Java class name → a DEX entry referencing it; only types not defined anywhere in the bundle */
   referenced: Map<string, string>;
-  /** number of DEX files read */
-  dexFiles: number;
+  /** number of code files read (DEX files, Mach-O binaries) */
+  binaries: number;
 }
 
 export interface DomainEvidence {
@@ -143,27 +150,33 @@ export interface Warning {
   entry?: string;
 }
 
-export interface Evidence {
-  platform: Platform;
-  identity: AppIdentity;
-  signing?: SigningEvidence;
-  permissions: PermissionEvidence[];
+/** What only Android bundles have: the manifest's declarations and the library files. */
+export interface AndroidEvidence {
   declaredPermissions: DeclaredPermission[];
   components: ComponentEvidence[];
   metaData: MetaDataEvidence[];
   queries: QueriesEvidence;
   flags: AppFlags;
+  versionFiles: VersionFileEvidence[];
+  nativeLibraries: NativeLibraryEvidence[];
+}
+
+export interface Evidence {
+  platform: Platform;
+  identity: AppIdentity;
+  signing?: SigningEvidence;
+  /** what the app asks the user for: Android permissions, iOS usage-description keys */
+  permissions: PermissionEvidence[];
   code: CodeEvidence;
   /**
    * String constants from code that analysis asked for by exact value (Graph API scopes, content
-   * URIs, …): value → the DEX entries holding it. All strings are not kept: a large app has
+   * URIs, …): value → the entries holding it. All strings are not kept: a large app has
    * hundreds of thousands.
    */
   stringHits: Map<string, string[]>;
   domains: DomainEvidence[];
-  versionFiles: VersionFileEvidence[];
-  nativeLibraries: NativeLibraryEvidence[];
   /** every entry path in the bundle */
   files: string[];
   warnings: Warning[];
+  android?: AndroidEvidence;
 }

@@ -24,11 +24,14 @@ import type {
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportPermission {
+  /** Android permission name, or iOS Info.plist usage-description key */
   name: string;
   element: string;
   maxSdkVersion?: number;
   /** Android's protection level, when the permission is in our data */
   protectionLevel?: string;
+  /** iOS: the purpose text the user is shown */
+  purpose?: string;
   capabilities: string[];
   meaning?: string;
   provenance: Provenance;
@@ -42,6 +45,17 @@ export interface ReportDomain {
   provenance: Provenance;
 }
 
+/** Android-only parts of the report: the manifest's declarations and library files. */
+export interface AndroidReport {
+  flags: AppFlags;
+  customPermissions: DeclaredPermission[];
+  components: ComponentEvidence[];
+  metaData: MetaDataEvidence[];
+  queries: QueriesEvidence;
+  versionFiles: VersionFileEvidence[];
+  nativeLibraries: NativeLibraryEvidence[];
+}
+
 export interface Report {
   schemaVersion: number;
   tool: { name: 'trackscan'; version: string };
@@ -51,26 +65,28 @@ export interface Report {
   app: {
     id: string;
     name?: string;
-    versionCode?: number;
+    /** Android versionName / iOS CFBundleShortVersionString */
     versionName?: string;
+    /** Android versionCode */
+    versionCode?: number;
+    /** iOS CFBundleVersion */
+    build?: string;
     minSdk?: number;
     targetSdk?: number;
     compileSdk?: number;
-    flags: AppFlags;
+    /** iOS MinimumOSVersion */
+    minOS?: string;
   };
   signing?: SigningEvidence;
+  /** what the app asks the user for: Android permissions, iOS usage-description keys with their text */
   permissions: ReportPermission[];
   capabilities: CapabilityFinding[];
   trackers: TrackerFinding[];
   domains: ReportDomain[];
-  manifest: {
-    customPermissions: DeclaredPermission[];
-    components: ComponentEvidence[];
-    metaData: MetaDataEvidence[];
-    queries: QueriesEvidence;
-  };
-  code: { dexFiles: number; classesDefined: number; typesReferenced: number };
-  libraries: { versionFiles: VersionFileEvidence[]; nativeLibraries: NativeLibraryEvidence[] };
+  /** code files read (DEX files, Mach-O binaries) and the classes found in them */
+  code: { binaries: number; classesDefined: number; typesReferenced: number };
+  /** platform-specific parts: exactly one of these is present, matching `platform` */
+  android?: AndroidReport;
   warnings: Warning[];
   timing?: Record<string, number>;
 }
@@ -90,8 +106,8 @@ export interface ReportInputs {
 export function buildReport(r: ReportInputs): Report {
   const ev = r.evidence;
   const id = ev.identity;
-  const app: Report['app'] = { id: id.id, flags: ev.flags };
-  for (const k of ['name', 'versionCode', 'versionName', 'minSdk', 'targetSdk', 'compileSdk'] as const) {
+  const app: Report['app'] = { id: id.id };
+  for (const k of ['name', 'versionName', 'versionCode', 'build', 'minSdk', 'targetSdk', 'compileSdk', 'minOS'] as const) {
     if (id[k] !== undefined) (app as Record<string, unknown>)[k] = id[k];
   }
   const permissions: ReportPermission[] = ev.permissions.map((p) => {
@@ -100,7 +116,9 @@ export function buildReport(r: ReportInputs): Report {
       name: p.name,
       element: p.element,
       ...(p.maxSdkVersion !== undefined ? { maxSdkVersion: p.maxSdkVersion } : {}),
-      ...(info ? { protectionLevel: info.protectionLevel, meaning: info.meaning } : {}),
+      ...(info ? { protectionLevel: info.protectionLevel } : {}),
+      ...(p.purpose !== undefined ? { purpose: p.purpose } : {}),
+      ...(info ? { meaning: info.meaning } : {}),
       capabilities: info?.capabilities ?? [],
       provenance: p.provenance,
     };
@@ -118,14 +136,20 @@ export function buildReport(r: ReportInputs): Report {
     capabilities: r.capabilities,
     trackers: r.trackers,
     domains,
-    manifest: {
-      customPermissions: ev.declaredPermissions,
-      components: ev.components,
-      metaData: ev.metaData,
-      queries: ev.queries,
-    },
-    code: { dexFiles: ev.code.dexFiles, classesDefined: ev.code.defined.size, typesReferenced: ev.code.referenced.size },
-    libraries: { versionFiles: ev.versionFiles, nativeLibraries: ev.nativeLibraries },
+    code: { binaries: ev.code.binaries, classesDefined: ev.code.defined.size, typesReferenced: ev.code.referenced.size },
+    ...(ev.android
+      ? {
+          android: {
+            flags: ev.android.flags,
+            customPermissions: ev.android.declaredPermissions,
+            components: ev.android.components,
+            metaData: ev.android.metaData,
+            queries: ev.android.queries,
+            versionFiles: ev.android.versionFiles,
+            nativeLibraries: ev.android.nativeLibraries,
+          },
+        }
+      : {}),
     warnings: ev.warnings,
   };
 }

@@ -83,14 +83,21 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
   // Details
   line(c.bold('DETAILS'));
-  line(`  permissions   ${report.permissions.length} requested${report.manifest.customPermissions.length ? `, ${report.manifest.customPermissions.length} declared by the app` : ''}`);
+  const android = report.android;
+  line(`  permissions   ${report.permissions.length} requested${android?.customPermissions.length ? `, ${android.customPermissions.length} declared by the app` : ''}`);
   if (options.verbose) for (const p of report.permissions) line(`    ${p.name}${p.protectionLevel ? c.dim(` (${p.protectionLevel})`) : ''}${p.maxSdkVersion !== undefined ? c.dim(` up to API ${p.maxSdkVersion}`) : ''}`);
-  const exported = report.manifest.components.filter((x) => x.effectivelyExported).length;
-  line(`  components    ${report.manifest.components.length} (${exported} exported)`);
-  line(`  code          ${report.code.classesDefined} classes in ${report.code.dexFiles} DEX file${report.code.dexFiles === 1 ? '' : 's'}`);
-  const flags = report.app.flags;
-  const risky = [flags.debuggable ? 'debuggable' : '', flags.allowBackup !== false ? 'allowBackup' : '', flags.usesCleartextTraffic ? 'usesCleartextTraffic' : ''].filter(Boolean);
-  if (risky.length) line(`  flags         ${risky.join(', ')}`);
+  if (android) {
+    const exported = android.components.filter((x) => x.effectivelyExported).length;
+    line(`  components    ${android.components.length} (${exported} exported)`);
+  }
+  const one = report.code.binaries === 1;
+  const unit = report.platform === 'android' ? (one ? 'DEX file' : 'DEX files') : one ? 'Mach-O binary' : 'Mach-O binaries';
+  line(`  code          ${report.code.classesDefined} classes in ${report.code.binaries} ${unit}`);
+  if (android) {
+    const flags = android.flags;
+    const risky = [flags.debuggable ? 'debuggable' : '', flags.allowBackup !== false ? 'allowBackup' : '', flags.usesCleartextTraffic ? 'usesCleartextTraffic' : ''].filter(Boolean);
+    if (risky.length) line(`  flags         ${risky.join(', ')}`);
+  }
   const trackerHosts = report.domains.filter((d) => d.trackers.length);
   line(`  domains       ${report.domains.length} host names in code${trackerHosts.length ? `, ${trackerHosts.length} belonging to trackers` : ''}`);
   const hosts = options.verbose ? report.domains : trackerHosts;

@@ -7,24 +7,27 @@ function sdk(id: string, android: SdkSignature['android'], extra: Partial<SdkSig
   return { id, name: id, vendor: `${id} Inc.`, categories: ['analytics'], description: `The ${id} SDK.`, sources: ['https://example.com'], android, ...extra };
 }
 
-function evidence(appId: string, defined: string[], more: Partial<Evidence> = {}): Evidence {
+function evidence(appId: string, defined: string[], more: Partial<Evidence> = {}, android: Partial<NonNullable<Evidence['android']>> = {}): Evidence {
   return {
     platform: 'android',
     identity: { platform: 'android', id: appId },
     permissions: [],
-    declaredPermissions: [],
-    components: [],
-    metaData: [],
-    queries: { packages: [], intents: [], providers: [] },
-    flags: {},
-    code: { defined: new Map(defined.map((c) => [c, 'classes.dex'])), referenced: new Map(), dexFiles: 1 },
+    code: { defined: new Map(defined.map((c) => [c, 'classes.dex'])), referenced: new Map(), binaries: 1 },
     stringHits: new Map(),
     domains: [],
-    versionFiles: [],
-    nativeLibraries: [],
     files: [],
     warnings: [],
     ...more,
+    android: {
+      declaredPermissions: [],
+      components: [],
+      metaData: [],
+      queries: { packages: [], intents: [], providers: [] },
+      flags: {},
+      versionFiles: [],
+      nativeLibraries: [],
+      ...android,
+    },
   };
 }
 
@@ -72,9 +75,9 @@ describe('AdMob and the advertising-ID client', () => {
   it('manifest evidence without code: one kind is medium, two kinds are high, version file gives the version', () => {
     const component = { kind: 'activity' as const, name: 'com.google.android.gms.ads.AdActivity', effectivelyExported: false, intentFilters: [], provenance: { entry: 'AndroidManifest.xml', collector: 'manifest' } };
     const meta = { name: 'com.google.android.gms.ads.APPLICATION_ID', value: 'ca-app-pub-1~2', parent: 'application', provenance: { entry: 'AndroidManifest.xml', collector: 'manifest' } };
-    expect(matcher.match(evidence('org.example', [], { components: [component] }))[0].confidence).toBe('medium');
+    expect(matcher.match(evidence('org.example', [], {}, { components: [component] }))[0].confidence).toBe('medium');
     const both = matcher.match(
-      evidence('org.example', [], {
+      evidence('org.example', [], {}, {
         components: [component],
         metaData: [meta],
         versionFiles: [{ artifact: 'com.google.android.gms:play-services-ads', key: 'com.google.android.gms_play-services-ads', version: '22.6.0', provenance: { entry: 'META-INF/com.google.android.gms_play-services-ads.version', collector: 'version-files' } }],

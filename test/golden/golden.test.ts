@@ -142,7 +142,7 @@ describe('golden fixtures', () => {
     expect(r.trackers).toEqual(plain.trackers);
     expect(r.app).toEqual(plain.app);
     expect(r.permissions).toEqual(plain.permissions);
-    expect(r.manifest).toEqual(plain.manifest);
+    expect(r.android).toEqual(plain.android);
     expect(r.capabilities).toEqual(plain.capabilities);
     expect(plain.warnings).toEqual([]);
     expect(new Set(codes(r))).toEqual(new Set(['attribute-name-mismatch', 'unknown-chunk']));
@@ -191,7 +191,7 @@ describe('golden fixtures', () => {
     const code = finding(r, 'adjust').evidence.find((e) => e.kind === 'code-defined')!;
     expect(code.count).toBe(5);
     expect(new Set(code.locations.map((l) => l.entry))).toEqual(new Set(['classes.dex', 'classes3.dex']));
-    expect(r.code.dexFiles).toBe(2);
+    expect(r.code.binaries).toBe(2);
     expect(r.warnings).toEqual([expect.objectContaining({ code: 'dex-not-loaded', entry: 'classes3.dex' })]);
     expectGolden('multidex-split-sdk.apk', r);
   });

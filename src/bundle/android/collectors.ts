@@ -6,7 +6,7 @@
 import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
-import type { Evidence } from '../../evidence/types.js';
+import type { AndroidEvidence, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
 import { anomalyWarnings } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { entryFailure, readDexFiles, readManifest } from './entries.js';
@@ -47,11 +47,12 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
       const m = readManifestEvidence(doc, ctx.resources);
       ev.identity = m.identity;
       ev.permissions = m.permissions;
-      ev.declaredPermissions = m.declaredPermissions;
-      ev.components = m.components;
-      ev.metaData = m.metaData;
-      ev.queries = m.queries;
-      ev.flags = m.flags;
+      const a = android(ev);
+      a.declaredPermissions = m.declaredPermissions;
+      a.components = m.components;
+      a.metaData = m.metaData;
+      a.queries = m.queries;
+      a.flags = m.flags;
       ev.warnings.push(...m.warnings);
     },
   },
@@ -105,7 +106,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
         ev.warnings.push(...anomalyWarnings(entry, d.anomalies));
       }
       for (const name of defined.keys()) referenced.delete(name);
-      ev.code.dexFiles = dex.length;
+      ev.code.binaries = dex.length;
       ev.domains = [...hosts.values()].sort((a, b) => cmp(a.host, b.host));
       if (droppedHosts) ev.warnings.push({ code: 'too-many-hosts', message: `${droppedHosts} further host names in code were not recorded (limit ${MAX_HOSTS})` });
     },
@@ -115,7 +116,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
     reads: 'META-INF/*.version, lib/<abi>/*.so, the entry list',
     produces: 'library version files, native libraries by ABI, every entry path',
     collect(ctx, ev) {
-      const libs = new Map<string, Evidence['nativeLibraries'][number]>();
+      const libs = new Map<string, NativeLibraryEvidence>();
       for (const e of ctx.view.entries) {
         if (e.isDirectory) continue;
         ev.files.push(e.name);
@@ -124,7 +125,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
           guard(ev, e.name, () => {
             const text = new TextDecoder().decode(ctx.view.read(e.name).subarray(0, 256)).trim();
             const key = v[1];
-            ev.versionFiles.push({ artifact: artifactOf(key), key, version: text, provenance: { entry: e.name, collector: 'files' } });
+            android(ev).versionFiles.push({ artifact: artifactOf(key), key, version: text, provenance: { entry: e.name, collector: 'files' } });
           });
           continue;
         }
@@ -140,9 +141,10 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
         }
       }
       ev.files = [...new Set(ev.files)].sort(cmp);
-      ev.versionFiles.sort((a, b) => cmp(a.key, b.key));
-      ev.nativeLibraries = [...libs.values()].sort((a, b) => cmp(a.name, b.name));
-      for (const l of ev.nativeLibraries) l.abis.sort(cmp);
+      const a = android(ev);
+      a.versionFiles.sort((x, y) => cmp(x.key, y.key));
+      a.nativeLibraries = [...libs.values()].sort((x, y) => cmp(x.name, y.name));
+      for (const l of a.nativeLibraries) l.abis.sort(cmp);
     },
   },
 ];
@@ -174,19 +176,26 @@ export function emptyAndroidEvidence(): Evidence {
     platform: 'android',
     identity: { platform: 'android', id: '' },
     permissions: [],
-    declaredPermissions: [],
-    components: [],
-    metaData: [],
-    queries: { packages: [], intents: [], providers: [] },
-    flags: {},
-    code: { defined: new Map(), referenced: new Map(), dexFiles: 0 },
+    code: { defined: new Map(), referenced: new Map(), binaries: 0 },
     stringHits: new Map(),
     domains: [],
-    versionFiles: [],
-    nativeLibraries: [],
     files: [],
     warnings: [],
+    android: {
+      declaredPermissions: [],
+      components: [],
+      metaData: [],
+      queries: { packages: [], intents: [], providers: [] },
+      flags: {},
+      versionFiles: [],
+      nativeLibraries: [],
+    },
   };
+}
+
+function android(ev: Evidence): AndroidEvidence {
+  if (!ev.android) throw new Error('Android collector run on non-Android evidence');
+  return ev.android;
 }
 
 /** `com.google.firebase_firebase-analytics` → `com.google.firebase:firebase-analytics` (first underscore splits group and artifact). */

@@ -160,6 +160,8 @@ export interface MachOSlice {
   objcClassNames(): string[];
   /** names of the classes defined in the image: `__objc_classlist` → class_t → class_ro_t → name */
   objcClassList(): string[];
+  /** names of the categories defined in the image: `__objc_catlist` → category_t → name */
+  objcCategoryNames(): string[];
   /** selector names from `__TEXT,__objc_methname` */
   objcSelectorNames(): string[];
   /** C strings from `__TEXT,__cstring` (bounded count and length) */
@@ -1164,6 +1166,36 @@ class Image implements MachOSlice {
     if (encrypted > 0) {
       this.anomaly('macho-encrypted-section', `${encrypted} class names lie in the encrypted range (cryptid ${this.encryption?.cryptid}); withheld`, start);
     }
+    return out;
+  }
+
+  objcCategoryNames(): string[] {
+    const list = this.sections.find((s) => s.name === '__objc_catlist' && s.segment.startsWith('__DATA'));
+    const bytes = list && this.sectionBytes(list);
+    if (!list || !bytes) return [];
+    const w = this.is64 ? 8 : 4;
+    const start = this.offset + list.offset;
+    const out: string[] = [];
+    const seen = new Set<number>();
+    let unresolved = 0;
+    for (let i = 0; i < Math.floor(bytes.length / w) && out.length < this.ctx.limits.maxStrings; i++) {
+      const cat = this.pointerAt(start + i * w);
+      if (cat === undefined || seen.has(cat)) {
+        if (cat === undefined) unresolved++;
+        continue;
+      }
+      seen.add(cat);
+      const catOff = this.vmaddrToOffset(cat);
+      const namePtr = catOff < 0 ? undefined : this.pointerAt(catOff); // category_t.name is the first field
+      const nameOff = namePtr === undefined ? -1 : this.vmaddrToOffset(namePtr);
+      if (nameOff < 0) {
+        unresolved++;
+        continue;
+      }
+      if (this.isEncryptedRange(nameOff, 1, 'a category name')) continue;
+      out.push(this.ctx.cString(nameOff, this.end, this.ctx.limits.maxStringLength).value);
+    }
+    if (unresolved > 0) this.anomaly('macho-catlist-unresolved', `${unresolved} __objc_catlist entries could not be followed to a name`, start);
     return out;
   }
 

@@ -60,8 +60,14 @@ function dylibsUsed(out: string): { name: string; compat: string; current: strin
 
 /** class_ro_t names from `--objc-meta-data` (space-indented `name` lines; method names are tab-indented), de-duplicated (class + metaclass). */
 function objcClassNames(out: string): string[] {
-  const names = [...out.matchAll(/^ {10,}name 0x[0-9a-f]+ (.+)$/gm)].map((m) => m[1]);
-  return [...new Set(names)];
+  return [...new Set(llvmSection(out, '__objc_classlist').flatMap((b) => [...b.matchAll(/^ {10,}name (?:0x[0-9a-f]+|\S+) (.+)$/gm)].map((m) => m[1])))];
+}
+
+/** the bodies of every `Contents of (SEG,sectname) section` block with this section name */
+function llvmSection(out: string, sectname: string): string[] {
+  return out
+    .split(/^(?=Contents of \()/m)
+    .filter((b) => new RegExp(`^Contents of \\([^,]+,${sectname}\\) section`).test(b));
 }
 
 function expectAgrees(slice: MachOSlice, file: string, archFlag: string[] = []): void {

@@ -42,6 +42,7 @@ function exercise(file: MachOFile): void {
   for (const s of file.slices) {
     s.objcClassNames();
     s.objcClassList();
+    s.objcCategoryNames();
     s.objcSelectorNames();
     s.cStrings();
     s.symbols();

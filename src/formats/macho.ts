@@ -26,11 +26,13 @@
  *  - Anomalies from the whole file (all slices, and the lazy accessors as they run) go to one list,
  *    `MachOFile.anomalies`; messages name the slice (`arm64`, `libX.a(foo.o) arm64`).
  *
- * What `__objc_classname` holds (observed with clang/ld64 output and llvm-objdump): the names of
- * classes *defined* in the image and of its categories' classes and protocols (protocol_t names
- * live in `__objc_classname` too), so it is a superset of `objcClassList`, which lists exactly the
- * classes defined (the `__objc_classlist` entries). References to classes of other images are
- * symbols (binds), not strings, and appear in neither.
+ * What `__objc_classname` holds (checked on Branch.framework 0.20.2 and libAppsFlyerLib.a 4.8.10
+ * against llvm-objdump): the names of the classes *defined* in the image, plus the names of every
+ * protocol it defines or adopts (including system ones: NSObject, NSCoding, NSUserActivityDelegate,
+ * …), category names, and ld64's ivar layout byte strings. `objcClassNames` drops the ivar layouts;
+ * the rest is a superset of `objcClassList`, which lists exactly the classes defined (the
+ * `__objc_classlist` entries). References to classes of other images are symbols (binds), not
+ * strings, and appear in neither.
  */
 import type { Anomaly } from './bytes.js';
 import { FormatError } from '../errors.js';
@@ -930,7 +932,10 @@ class Image implements MachOSlice {
   }
 
   objcClassNames(): string[] {
-    return this.sectionStrings('__objc_classname', ['__TEXT']);
+    // ld64 also stores ivar layouts (short nibble-encoded byte strings such as "\x01\x11") in
+    // __objc_classname; keep only strings that look like class or protocol names (identifier
+    // characters, at least 2 long: a one-byte layout such as "q" is indistinguishable from a name).
+    return this.sectionStrings('__objc_classname', ['__TEXT']).filter((n) => OBJC_NAME_RE.test(n));
   }
 
   objcSelectorNames(): string[] {
@@ -1262,6 +1267,9 @@ class Image implements MachOSlice {
     return parseCodeSignature(this.ctx.bytes, start, size, (a) => this.anomaly(a.code, a.message, a.offset));
   }
 }
+
+/** an Objective-C class or protocol name, or a (mangled) Swift class name */
+const OBJC_NAME_RE = /^[A-Za-z_$\u0080-\ufffc][\w$.\u0080-\ufffc]+$/;
 
 function isZeroFill(s: MachOSection): boolean {
   const t = s.flags & C.SECTION_TYPE;

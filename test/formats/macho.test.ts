@@ -350,6 +350,9 @@ describe('malformed input', () => {
     const withDup = new Uint8Array(bytes);
     const f1 = parseMachO(withDup);
     expect(f1.slices[0].objcClassNames()).toEqual(['SoloA']);
+    // ivar layouts share the section in ld64 output; they are not names
+    const layouts = buildMachO({ extraClassNames: ['\x01\x11', 'q', 'GoodName', '\x12\x32'] });
+    expect(parseMachO(layouts).slices[0].objcClassNames()).toEqual(['GoodName']);
     expect(codes(f1)).toContain('macho-string-unterminated');
 
     // two-entry class list: point the only entry outside the file → unresolved

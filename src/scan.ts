@@ -3,12 +3,19 @@
  * capability tables) and can then scan any number of bundles — the batch mode reuses it.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { join as pathJoin } from 'node:path';
 import { CapabilityAnalyzer } from './analysis/capabilities.js';
 import { FACEBOOK_GRAPH_PERMISSIONS, attachLoginScopes } from './analysis/scopes.js';
+import { declaredVsDetected } from './analysis/privacy.js';
 import { TrackerMatcher } from './analysis/trackers.js';
+import { FolderArchive } from './archive/folder.js';
 import { ZipArchive } from './archive/zip.js';
 import { collectAndroidEvidence } from './bundle/android/collectors.js';
+import { MANIFEST_ENTRY } from './bundle/android/entries.js';
+import { collectIosEvidence } from './bundle/ios/collectors.js';
+import { findApp } from './bundle/ios/layout.js';
+import type { Evidence } from './evidence/types.js';
 import { TrackscanError } from './errors.js';
 import { buildReport, type Report } from './report/model.js';
 import { loadSignatures } from './signatures/load.js';
@@ -30,7 +37,7 @@ export class Scanner {
   constructor(db: SignatureDatabase = loadSignatures()) {
     this.db = db;
     this.matcher = new TrackerMatcher(db);
-    this.capabilities = new CapabilityAnalyzer(db.permissions);
+    this.capabilities = new CapabilityAnalyzer(db.permissions, db.ios);
   }
 
   scanFile(path: string, options: ScanOptions = {}): Report {
@@ -39,21 +46,27 @@ export class Scanner {
     const lap = (name: string, since: number) => (timing[name] = Math.round((performance.now() - since) * 10) / 10);
 
     let t = performance.now();
-    const { size, sha256 } = hashFile(path);
+    const isFolder = isDirectory(path);
+    const { size, sha256 } = isFolder ? hashFolder(path) : hashFile(path);
     lap('hash', t);
 
     t = performance.now();
-    const zip = ZipArchive.openFile(path);
+    const bundle = isFolder ? new FolderArchive(path) : ZipArchive.openFile(path);
     try {
       lap('archive', t);
       t = performance.now();
-      const evidence = collectAndroidEvidence(zip, WANTED_STRINGS, options.timing ? timing : undefined);
+      const collectTiming = options.timing ? timing : undefined;
+      let evidence: Evidence;
+      if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming);
+      else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming);
+      else throw new TrackscanError('NOT_A_BUNDLE', 'neither an Android APK (no AndroidManifest.xml) nor an iOS app (no Payload/<Name>.app/Info.plist)', { file: path });
       lap('collect', t);
 
       t = performance.now();
       const trackers = this.matcher.match(evidence);
       attachLoginScopes(trackers, evidence);
       const capabilities = this.capabilities.analyze(evidence);
+      const privacy = declaredVsDetected(evidence, trackers, this.db.sdks);
       lap('analyze', t);
 
       const report = buildReport({
@@ -63,7 +76,8 @@ export class Scanner {
         evidence,
         capabilities,
         trackers,
-        permissionInfo: (name) => this.capabilities.permissionInfo(name),
+        declaredVsDetected: privacy,
+        permissionInfo: (name) => this.capabilities.permissionInfo(name) ?? this.capabilities.usageKeyInfo(name),
         trackersForHost: (host) => this.matcher.sdkIdsForHost(host),
       });
       if (options.timing) {
@@ -72,9 +86,34 @@ export class Scanner {
       }
       return report;
     } finally {
-      zip.close();
+      bundle.close();
     }
   }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // hashFile reports the error with the file's name
+  }
+}
+
+/**
+ * A folder's size and a SHA-256 over its files: for each file in sorted path order, its path, a
+ * NUL, its own SHA-256 and a newline. Stable for the same content wherever the folder lies.
+ */
+export function hashFolder(root: string): { size: number; sha256: string } {
+  const folder = new FolderArchive(root);
+  const hash = createHash('sha256');
+  let size = 0;
+  for (const e of folder.entries) {
+    if (e.isDirectory) continue;
+    const f = hashFile(pathJoin(root, e.name));
+    size += f.size;
+    hash.update(e.name).update('\0').update(f.sha256).update('\n');
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /** Size and SHA-256 of a file, read in 1 MiB chunks (never loaded whole). */

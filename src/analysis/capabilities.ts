@@ -4,10 +4,16 @@
  * evidence behind it. Which SDK exercises a capability (API-level attribution) comes later.
  */
 import type { Evidence, Provenance } from '../evidence/types.js';
-import type { Capability, PermissionData, PermissionInfo } from '../signatures/types.js';
+import type { Capability, IosCapabilityData, PermissionData, PermissionInfo } from '../signatures/types.js';
 
 export type CapabilityEvidence =
   | { kind: 'permission'; permission: string; protectionLevel: string; meaning: string; maxSdkVersion?: number; provenance: Provenance }
+  /** iOS: an Info.plist usage-description key, with the purpose text the user is shown */
+  | { kind: 'usage-key'; key: string; purpose: string; meaning: string; provenance: Provenance }
+  | { kind: 'background-mode'; mode: string; meaning: string; provenance: Provenance }
+  | { kind: 'entitlement'; key: string; meaning: string; provenance: Provenance }
+  /** iOS: a binary links the system framework that gives this access */
+  | { kind: 'linked-framework'; framework: string; binary: string; provenance: Provenance }
   | { kind: 'derived'; from: string[]; explanation: string }
   | { kind: 'manifest'; element: string; detail: string; provenance: Provenance };
 
@@ -25,9 +31,17 @@ export class CapabilityAnalyzer {
   private readonly byPermission = new Map<string, PermissionInfo>();
   private readonly capabilities = new Map<string, Capability>();
 
-  constructor(data: PermissionData) {
+  constructor(
+    data: PermissionData,
+    private readonly ios?: IosCapabilityData,
+  ) {
     for (const p of data.permissions) this.byPermission.set(p.name, p);
     for (const c of data.capabilities) this.capabilities.set(c.id, c);
+  }
+
+  /** Capability ids of an iOS usage-description key (for the report's permission list). */
+  usageKeyInfo(key: string): { capabilities: string[]; meaning: string } | undefined {
+    return this.ios?.usageKeys.find((u) => u.key === key);
   }
 
   permissionInfo(name: string): PermissionInfo | undefined {
@@ -59,6 +73,8 @@ export class CapabilityAnalyzer {
       }
     }
 
+    if (ev.ios && this.ios) this.addIos(ev, add);
+
     // Beacon scanning needs Bluetooth scanning and, on Android 11 and older, location.
     const location = ['location-precise', 'location-approximate'].filter((id) => found.has(id));
     if (found.has('bluetooth-scan') && location.length) {
@@ -86,5 +102,41 @@ export class CapabilityAnalyzer {
     }
 
     return [...found.values()].sort((a, b) => SENSITIVITY_RANK[a.sensitivity] - SENSITIVITY_RANK[b.sensitivity] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private addIos(ev: Evidence, add: (id: string, e: CapabilityEvidence) => void): void {
+    const data = this.ios!;
+    const ios = ev.ios!;
+    for (const p of ev.permissions) {
+      const u = data.usageKeys.find((x) => x.key === p.name);
+      if (!u) continue;
+      for (const id of u.capabilities) add(id, { kind: 'usage-key', key: p.name, purpose: p.purpose ?? '', meaning: u.meaning, provenance: p.provenance });
+    }
+    const plistAt = (location: string) => ({ entry: ios.infoPlist, location, collector: 'info-plist' });
+    for (const mode of ios.backgroundModes) {
+      const m = data.backgroundModes.find((x) => x.mode === mode);
+      if (m) for (const id of m.capabilities) add(id, { kind: 'background-mode', mode, meaning: m.meaning, provenance: plistAt(`UIBackgroundModes/${mode}`) });
+    }
+    const main = ios.binaries.find((b) => b.role === 'main');
+    for (const key of Object.keys(ios.entitlements)) {
+      const e = data.entitlements.find((x) => x.key === key);
+      if (e && main) for (const id of e.capabilities) add(id, { kind: 'entitlement', key, meaning: e.meaning, provenance: { entry: main.path, location: `entitlements/${key}`, collector: 'macho' } });
+    }
+    // Linked system frameworks: supporting evidence for access granted otherwise (iOS refuses
+    // protected data without the usage key), or enough alone when no key is needed (AdSupport).
+    const granted = new Set<string>();
+    for (const p of ev.permissions) for (const id of data.usageKeys.find((x) => x.key === p.name)?.capabilities ?? []) granted.add(id);
+    for (const mode of ios.backgroundModes) for (const id of data.backgroundModes.find((x) => x.mode === mode)?.capabilities ?? []) granted.add(id);
+    for (const key of Object.keys(ios.entitlements)) for (const id of data.entitlements.find((x) => x.key === key)?.capabilities ?? []) granted.add(id);
+    for (const bin of ios.binaries) {
+      for (const l of bin.linked) {
+        if (!l.system || !l.framework) continue;
+        const f = data.frameworks.find((x) => x.name === l.framework);
+        if (!f) continue;
+        for (const id of f.capabilities) {
+          if (granted.has(id) || f.grantsWithoutKey) add(id, { kind: 'linked-framework', framework: l.framework, binary: bin.path, provenance: { entry: bin.path, location: 'load commands', collector: 'macho' } });
+        }
+      }
+    }
   }
 }

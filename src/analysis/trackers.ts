@@ -20,6 +20,14 @@ export type TrackerEvidenceKind =
   | 'version-file'
   | 'native-library'
   | 'file'
+  /** iOS: an embedded framework bundle of that name */
+  | 'framework'
+  /** iOS: a binary links the SDK's framework (load command) */
+  | 'linked-library'
+  /** iOS: a nested bundle's CFBundleIdentifier */
+  | 'bundle-id'
+  /** iOS: a key the SDK reads from the app's Info.plist */
+  | 'plist-key'
   | 'domain'
   /** Graph API permission names in the code of an app with Facebook Login (src/analysis/scopes.ts) */
   | 'login-scope';
@@ -63,7 +71,20 @@ interface TrieNode {
 const EXCLUDED = Symbol('excluded');
 
 /** Kinds that are independent of each other for the "several kinds of evidence" rule. */
-const MANIFEST_OR_FILE_KINDS: ReadonlySet<TrackerEvidenceKind> = new Set(['component', 'meta-data', 'version-file', 'native-library', 'file']);
+const MANIFEST_OR_FILE_KINDS: ReadonlySet<TrackerEvidenceKind> = new Set([
+  'component',
+  'meta-data',
+  'version-file',
+  'native-library',
+  'file',
+  'framework',
+  'linked-library',
+  'bundle-id',
+  'plist-key',
+]);
+
+/** Shortest Objective-C class prefix a signature may use (schema minimum). */
+const MIN_CLASS_PREFIX = 3;
 
 export class TrackerMatcher {
   private readonly sdks: SdkSignature[];
@@ -74,6 +95,11 @@ export class TrackerMatcher {
   private readonly nativeLibs = new Map<string, number[]>();
   private readonly files = new Map<string, number[]>();
   private readonly domains = new Map<string, number[]>();
+  private readonly classPrefixes = new Map<string, number>();
+  private maxClassPrefix = 0;
+  private readonly frameworks = new Map<string, number>();
+  private readonly bundleIds = new Map<string, number>();
+  private readonly plistKeys = new Map<string, number[]>();
 
   constructor(db: Pick<SignatureDatabase, 'sdks'>) {
     this.sdks = db.sdks;
@@ -92,6 +118,14 @@ export class TrackerMatcher {
       for (const l of a.nativeLibraries ?? []) push(this.nativeLibs, l, i);
       for (const f of a.files ?? []) push(this.files, f, i);
       for (const d of sdk.domains ?? []) push(this.domains, d, i);
+      const ios = sdk.ios ?? {};
+      for (const p of ios.classPrefixes ?? []) {
+        this.classPrefixes.set(p, i);
+        this.maxClassPrefix = Math.max(this.maxClassPrefix, p.length);
+      }
+      for (const f of ios.frameworks ?? []) this.frameworks.set(f, i);
+      for (const b of ios.bundleIds ?? []) this.bundleIds.set(b, i);
+      for (const k of ios.plistKeys ?? []) push(this.plistKeys, k, i);
     });
   }
 
@@ -134,6 +168,41 @@ export class TrackerMatcher {
     return best;
   }
 
+  /**
+   * The longest Objective-C class prefix claiming a class name. The prefix must end at a word
+   * boundary of Apple's naming style: the next character is upper case, a digit or `_`, or the
+   * name ends (`FBSDK` claims `FBSDKLoginManager`, not `FBSDKitchen`… which is `FBSDK` + `itchen`).
+   * Swift classes (`_TtC9AppsFlyer…`) are matched by their module name against framework names.
+   */
+  lookupObjcClass(name: string): { sdk: number; prefix: string } | undefined {
+    const swiftModule = swiftModuleOf(name);
+    if (swiftModule !== undefined) {
+      const sdk = this.frameworks.get(swiftModule);
+      return sdk === undefined ? undefined : { sdk, prefix: `Swift module ${swiftModule}` };
+    }
+    for (let len = Math.min(this.maxClassPrefix, name.length); len >= MIN_CLASS_PREFIX; len--) {
+      const sdk = this.classPrefixes.get(name.slice(0, len));
+      if (sdk === undefined) continue;
+      const next = name.charCodeAt(len);
+      if (len === name.length || (next >= 0x41 && next <= 0x5a) || (next >= 0x30 && next <= 0x39) || next === 0x5f) {
+        return { sdk, prefix: name.slice(0, len) };
+      }
+    }
+    return undefined;
+  }
+
+  /** A signature bundle id equal to `id` or a dot-boundary prefix of it. */
+  private lookupBundleId(id: string): { sdk: number; id: string } | undefined {
+    let candidate = id;
+    for (;;) {
+      const sdk = this.bundleIds.get(candidate);
+      if (sdk !== undefined) return { sdk, id: candidate };
+      const dot = candidate.lastIndexOf('.');
+      if (dot <= 0) return undefined;
+      candidate = candidate.slice(0, dot);
+    }
+  }
+
   /** ids of the SDKs whose domains cover `host`, sorted */
   sdkIdsForHost(host: string): string[] {
     const ids = new Set<string>();
@@ -168,8 +237,42 @@ export class TrackerMatcher {
         add(hit.sdk, kind, hit.prefix, cls, { entry, location: cls, collector: 'dex-classes' });
       }
     };
-    matchClasses(ev.code.defined, 'code-defined');
-    matchClasses(ev.code.referenced, 'code-referenced');
+    const matchObjcClasses = (classes: Map<string, string>, kind: TrackerEvidenceKind) => {
+      for (const [cls, entry] of classes) {
+        const hit = this.lookupObjcClass(cls);
+        if (hit) add(hit.sdk, kind, hit.prefix, cls, { entry, location: cls, collector: 'macho' });
+      }
+    };
+    if (ev.platform === 'ios') {
+      matchObjcClasses(ev.code.defined, 'code-defined');
+      matchObjcClasses(ev.code.referenced, 'code-referenced');
+    } else {
+      matchClasses(ev.code.defined, 'code-defined');
+      matchClasses(ev.code.referenced, 'code-referenced');
+    }
+
+    const ios = ev.ios;
+    for (const b of ios?.bundles ?? []) {
+      if (b.kind === 'framework') {
+        const sdk = this.frameworks.get(b.name);
+        if (sdk !== undefined) add(sdk, 'framework', b.name, `${b.name}.framework${b.version ? ` ${b.version}` : ''}`, { entry: b.path, collector: 'info-plist' });
+        if (sdk !== undefined && b.version && !versions.has(sdk)) versions.set(sdk, b.version);
+      }
+      if (b.kind !== 'app' && b.bundleId) {
+        const hit = this.lookupBundleId(b.bundleId);
+        if (hit) add(hit.sdk, 'bundle-id', hit.id, `${b.bundleId} (${b.path.split('/').pop()})`, { entry: `${b.path}/Info.plist`, location: 'CFBundleIdentifier', collector: 'info-plist' });
+      }
+    }
+    for (const bin of ios?.binaries ?? []) {
+      for (const l of bin.linked) {
+        const fw = l.framework;
+        const sdk = fw === undefined || l.system ? undefined : this.frameworks.get(fw);
+        if (sdk !== undefined) add(sdk, 'linked-library', fw!, `${bin.path.split('/').pop()} links ${l.name}`, { entry: bin.path, location: 'load commands', collector: 'macho' });
+      }
+    }
+    for (const k of ios?.plistKeys ?? []) {
+      for (const sdk of this.plistKeys.get(k.key) ?? []) add(sdk, 'plist-key', k.key, k.value === undefined ? k.key : `${k.key} = ${k.value}`, k.provenance);
+    }
 
     const android = ev.android;
     for (const c of android?.components ?? []) {
@@ -231,9 +334,13 @@ const KIND_RANK: Record<TrackerEvidenceKind, number> = {
   'version-file': 3,
   'native-library': 4,
   file: 5,
-  domain: 6,
-  'code-referenced': 7,
-  'login-scope': 8,
+  framework: 6,
+  'linked-library': 7,
+  'bundle-id': 8,
+  'plist-key': 9,
+  domain: 10,
+  'code-referenced': 11,
+  'login-scope': 12,
 };
 
 function compareEvidence(a: TrackerEvidence, b: TrackerEvidence): number {
@@ -258,7 +365,7 @@ export function confidenceOf(evidence: TrackerEvidence[]): Confidence {
 export function isFirstParty(appPackage: string, sdk: SdkSignature): boolean {
   if (!appPackage) return false;
   const app = appPackage.split('.');
-  for (const p of sdk.android?.packages ?? []) {
+  for (const p of [...(sdk.android?.packages ?? []), ...(sdk.ios?.bundleIds ?? [])]) {
     const segs = p.split('.');
     let common = 0;
     while (common < app.length && common < segs.length && app[common] === segs[common]) common++;
@@ -296,6 +403,20 @@ function suffixMatches(map: Map<string, number[]>, host: string): [string, numbe
     h = h.slice(dot + 1);
   }
   return out;
+}
+
+/**
+ * The module of a Swift class as the Objective-C runtime names it: `_TtC9AppsFlyer8Tracker` →
+ * `AppsFlyer` (also nested `_TtCC…` and generic `_TtGC…` forms). Undefined for other names.
+ */
+export function swiftModuleOf(name: string): string | undefined {
+  const m = /^_Tt(?:G?C)+(\d+)/.exec(name);
+  if (!m) return undefined;
+  const len = Number(m[1]);
+  const start = m[0].length;
+  if (len <= 0 || start + len > name.length) return undefined;
+  const module = name.slice(start, start + len);
+  return module === 's' ? 'Swift' : module;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -161,6 +161,80 @@ export interface AndroidEvidence {
   nativeLibraries: NativeLibraryEvidence[];
 }
 
+/** One bundle inside an iOS app: the app itself, an embedded framework, an app extension, a resource bundle. */
+export interface IosBundleEvidence {
+  /** bundle folder path inside the input, e.g. `Payload/X.app/Frameworks/Y.framework` */
+  path: string;
+  kind: 'app' | 'framework' | 'extension' | 'bundle';
+  /** folder name without its extension (`Y` for `Y.framework`) */
+  name: string;
+  bundleId?: string;
+  version?: string;
+  executable?: string;
+  /** entry path of its PrivacyInfo.xcprivacy, when it has one */
+  privacyManifest?: string;
+}
+
+export interface IosBinaryEvidence {
+  /** entry path of the Mach-O file */
+  path: string;
+  role: 'main' | 'framework' | 'extension';
+  /** the bundle it belongs to */
+  bundle: string;
+  archs: string[];
+  fileType: string;
+  platform?: string;
+  minOS?: string;
+  uuid?: string;
+  /** FairPlay: cryptid of the encryption load command (1 = App Store encrypted) */
+  cryptid?: number;
+  encrypted: boolean;
+  /** linked libraries and frameworks: install name, load kind, framework name, whether Apple's */
+  linked: { name: string; kind: string; framework?: string; system: boolean }[];
+  /** Objective-C classes defined (and Swift classes visible to Objective-C) */
+  classCount: number;
+  teamId?: string;
+  signingIdentifier?: string;
+}
+
+export interface PrivacyManifestEvidence {
+  /** entry path of the PrivacyInfo.xcprivacy */
+  path: string;
+  /** the bundle it belongs to */
+  bundle: string;
+  tracking?: boolean;
+  trackingDomains: string[];
+  collectedDataTypes: { type: string; linked?: boolean; tracking?: boolean; purposes: string[] }[];
+  accessedApiTypes: { type: string; reasons: string[] }[];
+}
+
+/** What only iOS bundles have. */
+export interface IosEvidence {
+  /** entry path of the app's Info.plist */
+  infoPlist: string;
+  backgroundModes: string[];
+  /** NSAppTransportSecurity: what it relaxes */
+  ats: { allowsArbitraryLoads?: boolean; allowsArbitraryLoadsInWebContent?: boolean; exceptionDomains: string[] };
+  /** LSApplicationQueriesSchemes: other apps it can check for */
+  queriesSchemes: string[];
+  /** CFBundleURLTypes schemes it handles */
+  urlSchemes: string[];
+  /** SKAdNetworkItems: ad networks the app registers with for install attribution */
+  skAdNetworks: string[];
+  /** top-level keys of the app's Info.plist, with their value when it is a short string */
+  plistKeys: { key: string; value?: string; provenance: Provenance }[];
+  /** GoogleService-Info.plist (Firebase configuration), when present */
+  googleService?: Record<string, string | boolean>;
+  /** the main executable's entitlements (from its code signature) */
+  entitlements: Record<string, string | boolean | string[]>;
+  teamId?: string;
+  bundles: IosBundleEvidence[];
+  binaries: IosBinaryEvidence[];
+  privacyManifests: PrivacyManifestEvidence[];
+  /** the main executable is FairPlay-encrypted: its classes and strings cannot be read */
+  encrypted: boolean;
+}
+
 export interface Evidence {
   platform: Platform;
   identity: AppIdentity;
@@ -179,4 +253,5 @@ export interface Evidence {
   files: string[];
   warnings: Warning[];
   android?: AndroidEvidence;
+  ios?: IosEvidence;
 }

@@ -3,6 +3,7 @@
  * warning: an obfuscated manifest can carry a renamed-attribute anomaly per attribute, and a
  * report with hundreds of identical lines hides the ones that matter.
  */
+import { TrackscanError } from '../errors.js';
 import type { Anomaly } from '../formats/bytes.js';
 import type { Warning } from './types.js';
 
@@ -21,4 +22,13 @@ export function anomalyWarnings(entry: string | undefined, anomalies: readonly A
     out.push(entry === undefined ? { code, message } : { code, message, entry });
   }
   return out;
+}
+
+/** A TrackscanError from one entry as a warning; limits (zip bombs) and bugs are rethrown. */
+export function entryFailure(entry: string, e: unknown): Warning & { entry: string } {
+  if (e instanceof TrackscanError) {
+    if (e.code === 'ARCHIVE_LIMIT') throw e; // a bomb stops the bundle, not just the entry
+    return { code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message, entry };
+  }
+  throw e;
 }

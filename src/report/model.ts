@@ -4,6 +4,7 @@
  * same Report, apart from the optional `timing` block. Its JSON Schema is schema/report.schema.json.
  */
 import type { CapabilityFinding } from '../analysis/capabilities.js';
+import type { DeclaredVsDetected } from '../analysis/privacy.js';
 import type { TrackerFinding } from '../analysis/trackers.js';
 import type {
   AppFlags,
@@ -11,6 +12,10 @@ import type {
   DeclaredPermission,
   DomainEvidence,
   Evidence,
+  IosBinaryEvidence,
+  IosBundleEvidence,
+  IosEvidence,
+  PrivacyManifestEvidence,
   MetaDataEvidence,
   NativeLibraryEvidence,
   Platform,
@@ -43,6 +48,25 @@ export interface ReportDomain {
   /** ids of the trackers whose signature names this host's domain */
   trackers: string[];
   provenance: Provenance;
+}
+
+/** iOS-only parts of the report. */
+export interface IosReport {
+  /** the main executable is FairPlay-encrypted: its own classes and strings were not readable */
+  encrypted: boolean;
+  teamId?: string;
+  backgroundModes: string[];
+  ats: IosEvidence['ats'];
+  queriesSchemes: string[];
+  urlSchemes: string[];
+  skAdNetworks: string[];
+  plistKeys: IosEvidence['plistKeys'];
+  googleService?: IosEvidence['googleService'];
+  entitlements: IosEvidence['entitlements'];
+  bundles: IosBundleEvidence[];
+  binaries: IosBinaryEvidence[];
+  privacyManifests: PrivacyManifestEvidence[];
+  declaredVsDetected: DeclaredVsDetected;
 }
 
 /** Android-only parts of the report: the manifest's declarations and library files. */
@@ -87,6 +111,7 @@ export interface Report {
   code: { binaries: number; classesDefined: number; typesReferenced: number };
   /** platform-specific parts: exactly one of these is present, matching `platform` */
   android?: AndroidReport;
+  ios?: IosReport;
   warnings: Warning[];
   timing?: Record<string, number>;
 }
@@ -98,7 +123,9 @@ export interface ReportInputs {
   evidence: Evidence;
   capabilities: CapabilityFinding[];
   trackers: TrackerFinding[];
-  permissionInfo: (name: string) => { protectionLevel: string; capabilities: string[]; meaning: string } | undefined;
+  permissionInfo: (name: string) => { protectionLevel?: string; capabilities: string[]; meaning: string } | undefined;
+  /** iOS: privacy manifests set against what was found */
+  declaredVsDetected?: DeclaredVsDetected;
   /** domain → tracker ids, to label hosts */
   trackersForHost: (host: string) => string[];
 }
@@ -116,7 +143,7 @@ export function buildReport(r: ReportInputs): Report {
       name: p.name,
       element: p.element,
       ...(p.maxSdkVersion !== undefined ? { maxSdkVersion: p.maxSdkVersion } : {}),
-      ...(info ? { protectionLevel: info.protectionLevel } : {}),
+      ...(info?.protectionLevel ? { protectionLevel: info.protectionLevel } : {}),
       ...(p.purpose !== undefined ? { purpose: p.purpose } : {}),
       ...(info ? { meaning: info.meaning } : {}),
       capabilities: info?.capabilities ?? [],
@@ -147,6 +174,26 @@ export function buildReport(r: ReportInputs): Report {
             queries: ev.android.queries,
             versionFiles: ev.android.versionFiles,
             nativeLibraries: ev.android.nativeLibraries,
+          },
+        }
+      : {}),
+    ...(ev.ios
+      ? {
+          ios: {
+            encrypted: ev.ios.encrypted,
+            ...(ev.ios.teamId ? { teamId: ev.ios.teamId } : {}),
+            backgroundModes: ev.ios.backgroundModes,
+            ats: ev.ios.ats,
+            queriesSchemes: ev.ios.queriesSchemes,
+            urlSchemes: ev.ios.urlSchemes,
+            skAdNetworks: ev.ios.skAdNetworks,
+            plistKeys: ev.ios.plistKeys,
+            ...(ev.ios.googleService ? { googleService: ev.ios.googleService } : {}),
+            entitlements: ev.ios.entitlements,
+            bundles: ev.ios.bundles,
+            binaries: ev.ios.binaries,
+            privacyManifests: ev.ios.privacyManifests,
+            declaredVsDetected: r.declaredVsDetected ?? { manifests: 0, declaresTracking: false, declaredTrackingDomains: [], detectedTrackingDomains: [], checks: [] },
           },
         }
       : {}),

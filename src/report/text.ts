@@ -40,6 +40,13 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   line(`  SHA-256  ${report.input.sha256}`);
   const sdk = [a.minSdk !== undefined ? `min SDK ${a.minSdk}` : '', a.targetSdk !== undefined ? `target SDK ${a.targetSdk}` : ''].filter(Boolean).join(', ');
   if (sdk) line(`  Android  ${sdk}`);
+  const ios = report.ios;
+  if (a.minOS) line(`  iOS      minimum iOS ${a.minOS}${a.build ? `, build ${a.build}` : ''}`);
+  if (ios?.teamId) line(`  signer   Apple team ${ios.teamId}`);
+  if (ios?.encrypted) {
+    line(`  ${c.yellow('FairPlay')} the main executable is encrypted (an App Store download): its own classes and strings`);
+    line(`           could not be read. Frameworks, plists and privacy manifests were. Scan a decrypted copy for the rest.`);
+  }
   for (const cert of report.signing?.certificates ?? []) {
     line(`  signer   ${cert.subject || '(unreadable certificate)'}  [${cert.schemes.join(', ')}]`);
     line(`           SHA-256 ${cert.sha256}`);
@@ -81,6 +88,17 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
   line();
 
+  if (ios) {
+    const dvd = ios.declaredVsDetected;
+    line(c.bold('PRIVACY MANIFESTS (what the app declares vs what was found)'));
+    line(
+      `  ${dvd.manifests} privacy manifest${dvd.manifests === 1 ? '' : 's'}; tracking declared: ${dvd.declaresTracking ? 'yes' : 'no'}; tracking domains declared: ${dvd.declaredTrackingDomains.length ? dvd.declaredTrackingDomains.join(', ') : 'none'}`,
+    );
+    for (const check of dvd.checks) line(`  ${c.yellow('!')} ${check.message}`);
+    if (!dvd.checks.length) line(`  ${c.dim('no discrepancy found')}`);
+    line();
+  }
+
   // Details
   line(c.bold('DETAILS'));
   const android = report.android;
@@ -97,6 +115,14 @@ export function renderText(report: Report, options: TextOptions = {}): string {
     const flags = android.flags;
     const risky = [flags.debuggable ? 'debuggable' : '', flags.allowBackup !== false ? 'allowBackup' : '', flags.usesCleartextTraffic ? 'usesCleartextTraffic' : ''].filter(Boolean);
     if (risky.length) line(`  flags         ${risky.join(', ')}`);
+  }
+  if (ios) {
+    if (ios.skAdNetworks.length) line(`  SKAdNetwork   registers with ${ios.skAdNetworks.length} ad network${ios.skAdNetworks.length === 1 ? '' : 's'} for install attribution`);
+    if (ios.queriesSchemes.length) line(`  other apps    can check whether ${ios.queriesSchemes.length} other app${ios.queriesSchemes.length === 1 ? ' is' : 's are'} installed (LSApplicationQueriesSchemes)`);
+    if (ios.ats.allowsArbitraryLoads) line(`  network       App Transport Security disabled (NSAllowsArbitraryLoads): unencrypted connections allowed`);
+    const fws = ios.bundles.filter((b) => b.kind === 'framework').length;
+    const exts = ios.bundles.filter((b) => b.kind === 'extension').length;
+    line(`  bundles       ${fws} framework${fws === 1 ? '' : 's'}, ${exts} extension${exts === 1 ? '' : 's'}`);
   }
   const trackerHosts = report.domains.filter((d) => d.trackers.length);
   line(`  domains       ${report.domains.length} host names in code${trackerHosts.length ? `, ${trackerHosts.length} belonging to trackers` : ''}`);
@@ -115,10 +141,30 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
 function formatCapability(cap: CapabilityFinding, c: Colours): string {
   const mark = cap.sensitivity === 'high' ? c.red('●') : c.yellow('●');
-  const why = cap.evidence
-    .map((e) => (e.kind === 'permission' ? e.permission.replace(/^android\.permission\./, '') + (e.maxSdkVersion !== undefined ? ` (up to API ${e.maxSdkVersion})` : '') : e.kind === 'derived' ? `from ${e.from.join(' + ')}` : `<${e.element}>`))
-    .join(', ');
-  return `  ${mark} ${cap.title} ${c.dim('— ' + why)}\n      ${cap.description}`;
+  const why = cap.evidence.map(evidenceLabel).join(', ');
+  const lines = [`  ${mark} ${cap.title} ${c.dim('— ' + why)}`, `      ${cap.description}`];
+  // iOS: the sentence the user is shown when asked — journalists quote it
+  for (const e of cap.evidence) if (e.kind === 'usage-key' && e.purpose) lines.push(`      the app tells the user: “${e.purpose}”`);
+  return lines.join('\n');
+}
+
+function evidenceLabel(e: CapabilityFinding['evidence'][number]): string {
+  switch (e.kind) {
+    case 'permission':
+      return e.permission.replace(/^android\.permission\./, '') + (e.maxSdkVersion !== undefined ? ` (up to API ${e.maxSdkVersion})` : '');
+    case 'derived':
+      return `from ${e.from.join(' + ')}`;
+    case 'manifest':
+      return `<${e.element}>`;
+    case 'usage-key':
+      return e.key;
+    case 'background-mode':
+      return `background mode ${e.mode}`;
+    case 'entitlement':
+      return `entitlement ${e.key}`;
+    case 'linked-framework':
+      return `links ${e.framework}`;
+  }
 }
 
 function formatTracker(t: TrackerFinding, c: Colours): string[] {
@@ -137,7 +183,11 @@ export function describeEvidence(e: TrackerEvidence): string {
   const ex = e.examples.length ? ` (e.g. ${e.examples.join(', ')})` : '';
   switch (e.kind) {
     case 'code-defined':
-      return `${e.count} class${e.count === 1 ? '' : 'es'} under ${e.searchedFor}${ex}`;
+      return e.searchedFor.startsWith('Swift module ')
+        ? `${e.count} Swift class${e.count === 1 ? '' : 'es'} of the ${e.searchedFor}${ex}`
+        : e.searchedFor.includes('.')
+          ? `${e.count} class${e.count === 1 ? '' : 'es'} under ${e.searchedFor}${ex}`
+          : `${e.count} class${e.count === 1 ? '' : 'es'} named ${e.searchedFor}…${ex}`;
     case 'code-referenced':
       return `code refers to ${e.count} type${e.count === 1 ? '' : 's'} under ${e.searchedFor} that the app does not contain${ex}`;
     case 'component':
@@ -150,6 +200,14 @@ export function describeEvidence(e: TrackerEvidence): string {
       return `native library ${e.examples[0] ?? e.searchedFor}`;
     case 'file':
       return `file ${e.searchedFor}`;
+    case 'framework':
+      return `embedded framework ${e.examples[0] ?? e.searchedFor}`;
+    case 'linked-library':
+      return `${e.examples[0] ?? `links ${e.searchedFor}`}`;
+    case 'bundle-id':
+      return `bundle identifier ${e.examples[0] ?? e.searchedFor}`;
+    case 'plist-key':
+      return `Info.plist key ${e.examples[0] ?? e.searchedFor}`;
     case 'domain':
       return `host ${e.examples.join(', ')} in code (${e.searchedFor})`;
     case 'login-scope':

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { TrackscanError } from '../errors.js';
-import { SIGNATURE_SCHEMA_VERSION, type PermissionData, type SdkSignature, type SignatureDatabase } from './types.js';
+import { SIGNATURE_SCHEMA_VERSION, type IosCapabilityData, type PermissionData, type SdkSignature, type SignatureDatabase } from './types.js';
 
 /** signatures/ in the installed package (dist/signatures/load.js and src/signatures/load.ts are both two levels down) */
 export const DEFAULT_SIGNATURES_DIR = fileURLToPath(new URL('../../signatures/', import.meta.url));
@@ -76,11 +76,20 @@ function readDatabase(dir: string): SignatureDatabase {
     if (!validatePerm(permissions)) fail(`invalid permissions data: ${ajv.errorsText(validatePerm.errors)}`, path.join(dir, 'permissions.json'));
   }
 
+  const ios = read('ios-capabilities.json') as IosCapabilityData;
+  const validateIos = ajv.compile(readJson(path.join(dir, 'schema/ios-capabilities.schema.json')) as object);
+  if (!validateIos(ios)) fail(`invalid iOS capability data: ${ajv.errorsText(validateIos.errors)}`, path.join(dir, 'ios-capabilities.json'));
+  const known = new Set(permissions.capabilities.map((c) => c.id));
+  for (const list of [ios.usageKeys, ios.backgroundModes, ios.entitlements, ios.frameworks]) {
+    for (const item of list) for (const c of item.capabilities) if (!known.has(c)) fail(`unknown capability ${c}`, path.join(dir, 'ios-capabilities.json'));
+  }
+
   return {
     schemaVersion: SIGNATURE_SCHEMA_VERSION,
     version: meta.version,
     sha256: hash.digest('hex'),
     sdks,
     permissions,
+    ios,
   };
 }

@@ -73,6 +73,19 @@ export interface PermissionData {
   sources: string[];
 }
 
+export interface IosCapabilitySource {
+  capabilities: string[];
+  meaning: string;
+}
+
+export interface IosCapabilityData {
+  usageKeys: (IosCapabilitySource & { key: string })[];
+  backgroundModes: (IosCapabilitySource & { mode: string })[];
+  entitlements: (IosCapabilitySource & { key: string })[];
+  frameworks: { name: string; capabilities: string[]; grantsWithoutKey?: boolean }[];
+  sources: string[];
+}
+
 export interface SignatureDatabase {
   schemaVersion: number;
   version: string;
@@ -80,4 +93,5 @@ export interface SignatureDatabase {
   sha256: string;
   sdks: SdkSignature[];
   permissions: PermissionData;
+  ios: IosCapabilityData;
 }

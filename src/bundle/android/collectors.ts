@@ -7,9 +7,9 @@ import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { AndroidEvidence, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
-import { anomalyWarnings } from '../../evidence/warnings.js';
+import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
-import { entryFailure, readDexFiles, readManifest } from './entries.js';
+import { readDexFiles, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
 

@@ -7,7 +7,7 @@ import { TrackscanError } from '../../errors.js';
 import { parseArsc, type ResourceTable } from '../../formats/arsc.js';
 import { parseAxml, type AxmlDocument } from '../../formats/axml.js';
 import { descriptorToJavaName, parseDex, type DexFile } from '../../formats/dex.js';
-import { anomalyWarnings } from '../../evidence/warnings.js';
+import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import type { BundleView, EntryWarning } from '../view.js';
 
 export const MANIFEST_ENTRY = 'AndroidManifest.xml';
@@ -104,11 +104,3 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A TrackscanError from one entry as a warning; limits (zip bombs) and bugs are rethrown. */
-export function entryFailure(entry: string, e: unknown): EntryWarning {
-  if (e instanceof TrackscanError) {
-    if (e.code === 'ARCHIVE_LIMIT') throw e; // a bomb stops the bundle, not just the entry
-    return { entry, code: e.code.toLowerCase().replace(/_/g, '-'), message: e.message };
-  }
-  throw e;
-}

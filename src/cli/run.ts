@@ -2,9 +2,16 @@
  * The CLI entry point the tests call: `run(argv, io) → exit code`. No process.exit, no direct
  * console use; main.ts binds it to the real process.
  */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ZipArchive } from '../archive/zip.js';
+import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, EXIT_INTERRUPTED, defaultWorkers, renderBatchSummary, runBatch } from '../batch/batch.js';
+import { CsvSink } from '../batch/csv.js';
+import { head, mergeResults } from '../batch/merge.js';
+import { NdjsonSink, readNdjson } from '../batch/ndjson.js';
+import { OutputFormatError, type Sink } from '../batch/sink.js';
+import { SqliteSink, isSqliteFile, openResultsDb, readSqliteSummaries } from '../batch/sqlite.js';
+import { StatsAggregator, renderStats, type ConfidenceLevel, type Stats } from '../batch/stats.js';
 import { definedClassNames, readManifest } from '../bundle/android/entries.js';
 import type { EntryWarning } from '../bundle/view.js';
 import { TrackscanError } from '../errors.js';
@@ -13,7 +20,7 @@ import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 import { Scanner } from '../scan.js';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, exitCode } from './exit-codes.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -25,6 +32,8 @@ export interface Io {
   env?: Record<string, string | undefined>;
   /** shows progress on stderr while `work` runs; main.ts supplies an ora spinner on a TTY */
   progress?<T>(text: string, work: () => T): Promise<T>;
+  /** stops a batch as Ctrl-C does; without it a batch listens for SIGINT on the process */
+  signal?: AbortSignal;
 }
 
 export async function run(argv: string[], io: Io): Promise<number> {
@@ -36,33 +45,92 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run `trackscan --help` for usage)');
 
-  program
+  const scan = program
     .command('scan')
-    .description('scan an app bundle for tracking SDKs and what the app can access')
-    .argument('<bundle>', 'an .apk file')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .description('scan app bundles for tracking SDKs and what each app can access: one bundle (a report), or folders and lists of bundles (a batch)')
+    .argument('<inputs...>', 'an .apk file; or several bundles and folders (scanned recursively) for a batch')
+    .addOption(new Option('-f, --format <format>', 'output format: text or json for one bundle; ndjson or csv for a batch').choices(['text', 'json', 'ndjson', 'csv']).default('text'))
+    .option('-o, --output <file>', 'write to a file instead of stdout (a batch appends to it and resumes)')
     .option('-v, --verbose', 'text: list every permission, host name and warning')
     .option('--no-color', 'text: no colour even on a terminal')
     .option('--timing', 'json: add a timing block (milliseconds per phase); the output is then not deterministic')
     .option('--debug', 'on failure, print the stack trace too')
-    .action(async (bundle: string, opts: { format: 'text' | 'json'; output?: string; verbose?: boolean; color: boolean; timing?: boolean; debug?: boolean }) => {
+    .option('--list <file>', 'batch: also scan the paths listed in this file, one per line')
+    .option('--db <file>', 'batch: write the results to this SQLite database (resumes when it exists)')
+    .option('-w, --workers <n>', 'batch: worker threads scanning in parallel (default: the number of cores)')
+    .option('--timeout <seconds>', `batch: give up on a bundle after this long (default ${DEFAULT_TIMEOUT_S})`)
+    .option('--max-memory <MiB>', `batch: heap limit of each worker; a bundle that needs more fails (default ${DEFAULT_MAX_MEMORY_MB})`)
+    .option('--shard <i/n>', 'batch: scan only shard i of n (0 <= i < n), assigned by SHA-256')
+    .option('--retry-failed', 'batch: scan again the files the output records as failed')
+    .addOption(new Option('--min-confidence <level>', 'batch summary: lowest confidence that counts as presence').choices(['high', 'medium', 'low']).default('medium'))
+    .option('-q, --quiet', 'batch: no progress, no per-file error lines, no summary');
+  scan.action(async (inputs: string[], opts: ScanCliOptions) => {
+    const batchOnly = ['list', 'db', 'workers', 'timeout', 'maxMemory', 'shard', 'retryFailed', 'quiet'] as const;
+    const isBatch =
+      inputs.length > 1 || opts.format === 'ndjson' || opts.format === 'csv' || batchOnly.some((k) => opts[k] !== undefined) || isDirectory(inputs[0]);
+    if (isBatch) {
+      code = await runBatchCommand(inputs, opts, scan.getOptionValueSource('format') === 'default', io);
+      return;
+    }
+    const bundle = inputs[0];
+    try {
+      const scanner = new Scanner();
+      const work = () => scanner.scanFile(bundle, { timing: opts.timing });
+      const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
+      const toTerminal = !opts.output && io.stdoutIsTTY === true;
+      const text =
+        opts.format === 'json'
+          ? renderJson(report)
+          : renderText(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
+      if (opts.output) writeFileSync(opts.output, text);
+      else io.stdout(text);
+      code = EXIT_OK;
+    } catch (e) {
+      io.stderr(`trackscan: ${describeError(bundle, e)}\n`);
+      if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
+      code = EXIT_INPUT_FAILED;
+    }
+  });
+
+  program
+    .command('stats')
+    .description('prevalence statistics of batch results: apps, failures by reason, trackers and categories per platform')
+    .argument('<results>', 'an NDJSON output or an SQLite database written by `trackscan scan`')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--min-confidence <level>', 'lowest confidence that counts as presence').choices(['high', 'medium', 'low']).default('medium'))
+    .action((results: string, opts: { format: 'text' | 'json'; minConfidence: ConfidenceLevel }) => {
       try {
-        const scanner = new Scanner();
-        const work = () => scanner.scanFile(bundle, { timing: opts.timing });
-        const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
-        const toTerminal = !opts.output && io.stdoutIsTTY === true;
-        const text =
-          opts.format === 'json'
-            ? renderJson(report)
-            : renderText(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
-        if (opts.output) writeFileSync(opts.output, text);
-        else io.stdout(text);
+        const stats = statsOf(results, opts.minConfidence);
+        io.stdout(opts.format === 'json' ? JSON.stringify(stats, null, 2) + '\n' : renderStats(stats));
         code = EXIT_OK;
       } catch (e) {
-        io.stderr(`trackscan: ${describeError(bundle, e)}\n`);
-        if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
-        code = EXIT_INPUT_FAILED;
+        code = outputProblem(io, e);
+      }
+    });
+
+  program
+    .command('merge')
+    .description('merge batch outputs (NDJSON or SQLite shards) into one: each file once, each SHA-256 scanned once')
+    .argument('<inputs...>', 'NDJSON outputs or SQLite databases written by `trackscan scan`')
+    .addOption(new Option('-f, --format <format>', 'format of -o').choices(['ndjson', 'csv']).default('ndjson'))
+    .option('-o, --output <file>', 'write the merged results to this file (appends when it exists)')
+    .option('--db <file>', 'write the merged results to this SQLite database')
+    .action((inputs: string[], opts: { format: 'ndjson' | 'csv'; output?: string; db?: string }) => {
+      const sinks: Sink[] = [];
+      try {
+        if (opts.output || !opts.db) {
+          if (opts.format === 'csv') {
+            if (!opts.output) throw new BatchUsageError('--format csv needs -o <file.csv>');
+            sinks.push(new CsvSink(opts.output));
+          } else sinks.push(new NdjsonSink(opts.output ?? '(stdout)', opts.output, io.stdout));
+        }
+        if (opts.db) sinks.push(new SqliteSink(opts.db));
+        mergeResults(inputs, sinks);
+        code = EXIT_OK;
+      } catch (e) {
+        code = outputProblem(io, e);
+      } finally {
+        for (const s of sinks) s.close();
       }
     });
 
@@ -109,6 +177,117 @@ export async function run(argv: string[], io: Io): Promise<number> {
     throw e;
   }
   return code;
+}
+
+interface ScanCliOptions {
+  format: 'text' | 'json' | 'ndjson' | 'csv';
+  output?: string;
+  verbose?: boolean;
+  color: boolean;
+  timing?: boolean;
+  debug?: boolean;
+  list?: string;
+  db?: string;
+  workers?: string;
+  timeout?: string;
+  maxMemory?: string;
+  shard?: string;
+  retryFailed?: boolean;
+  minConfidence: ConfidenceLevel;
+  quiet?: boolean;
+}
+
+function isDirectory(p: string | undefined): boolean {
+  try {
+    return p !== undefined && statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** `trackscan scan` on several bundles or folders: the batch (src/batch/). */
+async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDefaulted: boolean, io: Io): Promise<number> {
+  const usage = (msg: string) => {
+    io.stderr(`trackscan: ${msg}\n`);
+    return EXIT_USAGE;
+  };
+  if (!formatDefaulted && (opts.format === 'text' || opts.format === 'json')) {
+    return usage(`--format ${opts.format} is for one bundle; a batch writes ndjson (one report per line), csv, or SQLite (--db)`);
+  }
+  const format = opts.format === 'csv' ? 'csv' : 'ndjson';
+  const positive = (name: string, v: string | undefined, integer: boolean): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new BatchUsageError(`${name} must be a positive ${integer ? 'integer' : 'number'}, not ${JSON.stringify(v)}`);
+    return n;
+  };
+  let shard: { index: number; count: number } | undefined;
+  let workers: number | undefined;
+  let timeoutS: number | undefined;
+  let maxMemoryMb: number | undefined;
+  try {
+    if (opts.shard !== undefined) {
+      const m = /^(\d+)\/(\d+)$/.exec(opts.shard);
+      if (!m || Number(m[2]) < 1 || Number(m[1]) >= Number(m[2])) throw new BatchUsageError(`--shard takes i/n with 0 <= i < n (e.g. 0/4), not ${JSON.stringify(opts.shard)}`);
+      shard = { index: Number(m[1]), count: Number(m[2]) };
+    }
+    workers = positive('--workers', opts.workers, true);
+    timeoutS = positive('--timeout', opts.timeout, false);
+    maxMemoryMb = positive('--max-memory', opts.maxMemory, true);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const nWorkers = workers ?? defaultWorkers();
+  try {
+    const result = await runBatch(
+      {
+        inputs,
+        list: opts.list,
+        format,
+        output: opts.output,
+        db: opts.db,
+        workers: nWorkers,
+        timeoutMs: timeoutS !== undefined ? timeoutS * 1000 : undefined,
+        maxMemoryMb,
+        shard,
+        retryFailed: opts.retryFailed,
+        quiet: opts.quiet,
+        timing: opts.timing,
+        minConfidence: opts.minConfidence,
+      },
+      { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, signal: io.signal },
+    );
+    if (!opts.quiet) io.stderr(renderBatchSummary(result, nWorkers));
+    if (result.interrupted) return EXIT_INTERRUPTED;
+    return exitCode({ inputsFailed: result.stats.failed });
+  } catch (e) {
+    return outputProblem(io, e);
+  }
+}
+
+/** Statistics of an NDJSON output or an SQLite database. */
+function statsOf(file: string, minConfidence: ConfidenceLevel): Stats {
+  const agg = new StatsAggregator(minConfidence);
+  if (isSqliteFile(head(file))) {
+    const db = openResultsDb(file, { readonly: true });
+    try {
+      readSqliteSummaries(db, (r) => agg.add(r));
+    } finally {
+      db.close();
+    }
+  } else {
+    readNdjson(file, (r) => agg.add(r));
+  }
+  return agg.result();
+}
+
+/** A bad batch command line or an output that is not ours: one line, exit code 2. */
+function outputProblem(io: Io, e: unknown): number {
+  if (e instanceof BatchUsageError || e instanceof OutputFormatError) {
+    io.stderr(`trackscan: ${e.message}\n`);
+    return EXIT_USAGE;
+  }
+  throw e;
 }
 
 /** Opens a bundle, runs `fn`, and turns any failure into one line on stderr and exit code 3. */

@@ -1,0 +1,248 @@
+/**
+ * CSV output for spreadsheets (RFC 4180 quoting, one record per line: newlines inside values are
+ * replaced by spaces). Two files: `<name>.csv` has one row per input file (scanned, failed or
+ * duplicate); `<name>.trackers.csv` has one row per (bundle, tracker). A bundle's tracker rows are
+ * written before its row in the main file, so after a kill the main file says what is complete
+ * and the next run drops tracker rows of bundles it does not list.
+ */
+import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
+import { forEachLine, truncateTo } from './lines.js';
+import type { BatchRecord, BundleSummary } from './records.js';
+import { OutputFormatError, OutputIndex, type Sink, type StatsInput } from './sink.js';
+
+export const BUNDLE_COLUMNS = [
+  'path',
+  'sha256',
+  'status',
+  'platform',
+  'app_id',
+  'app_name',
+  'version_name',
+  'version_code',
+  'size',
+  'tracker_count',
+  'trackers',
+  'categories',
+  'capabilities',
+  'error_code',
+  'error_message',
+  'duplicate_of',
+] as const;
+
+export const TRACKER_COLUMNS = ['sha256', 'path', 'app_id', 'tracker_id', 'tracker_name', 'vendor', 'categories', 'confidence', 'first_party'] as const;
+
+export function trackersFileFor(file: string): string {
+  return file.toLowerCase().endsWith('.csv') ? `${file.slice(0, -4)}.trackers.csv` : `${file}.trackers.csv`;
+}
+
+export function csvField(v: string | number | boolean | undefined): string {
+  if (v === undefined) return '';
+  const s = String(v).replace(/[\r\n]+/g, ' ');
+  return /[",]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function csvLine(values: (string | number | boolean | undefined)[]): string {
+  return values.map(csvField).join(',') + '\n';
+}
+
+/** Splits one CSV line (no embedded newlines, as we write them). */
+export function parseCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (line[i] === '"') {
+      let v = '';
+      i++;
+      for (;;) {
+        const q = line.indexOf('"', i);
+        if (q < 0) throw new Error('unterminated quoted field');
+        v += line.slice(i, q);
+        if (line[q + 1] === '"') {
+          v += '"';
+          i = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      out.push(v);
+    } else {
+      const c = line.indexOf(',', i);
+      out.push(c < 0 ? line.slice(i) : line.slice(i, c));
+      i = c < 0 ? line.length : c;
+    }
+    if (i >= line.length) break;
+    if (line[i] !== ',') throw new Error('junk after a quoted field');
+    i++;
+    if (i === line.length) {
+      out.push('');
+      break;
+    }
+  }
+  return out;
+}
+
+const uniq = (xs: string[]) => [...new Set(xs)].sort();
+
+export function bundleRow(r: BatchRecord): string {
+  if (r.type === 'report') {
+    const s: BundleSummary = r.summary;
+    return csvLine([
+      s.path,
+      s.sha256,
+      'scanned',
+      s.platform,
+      s.appId,
+      s.appName,
+      s.versionName,
+      s.versionCode,
+      s.size,
+      s.trackers.length,
+      s.trackers.map((t) => t.id).join(';'),
+      uniq(s.trackers.flatMap((t) => t.categories)).join(';'),
+      s.capabilities.join(';'),
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  }
+  if (r.type === 'error') {
+    return csvLine([r.path, r.sha256, 'error', '', '', '', '', '', r.size, '', '', '', '', r.code, r.entry ? `${r.entry}: ${r.message}` : r.message, '']);
+  }
+  return csvLine([r.path, r.sha256, 'duplicate', '', '', '', '', '', '', '', '', '', '', '', '', r.duplicateOf]);
+}
+
+/** Reads the main CSV back into light records (for resume and statistics). */
+export function readCsv(file: string, onRecord: (r: StatsInput) => void): { completeBytes: number; torn: boolean } {
+  return forEachLine(file, (line, lineNo) => {
+    if (lineNo === 1) {
+      if (line !== BUNDLE_COLUMNS.join(',')) throw new OutputFormatError(`${file}: not a trackscan CSV (unexpected header)`);
+      return;
+    }
+    if (line === '') return;
+    let f: string[];
+    try {
+      f = parseCsvLine(line);
+    } catch (e) {
+      throw new OutputFormatError(`${file}:${lineNo}: ${(e as Error).message}`);
+    }
+    const col = (name: (typeof BUNDLE_COLUMNS)[number]) => f[BUNDLE_COLUMNS.indexOf(name)] ?? '';
+    const status = col('status');
+    if (status === 'scanned') {
+      onRecord({
+        type: 'report',
+        summary: {
+          path: col('path'),
+          sha256: col('sha256'),
+          size: Number(col('size')),
+          platform: col('platform'),
+          appId: col('app_id'),
+          trackers: col('trackers')
+            .split(';')
+            .filter(Boolean)
+            .map((id) => ({ id, name: id, vendor: '', categories: [], confidence: 'high', firstParty: false })),
+          capabilities: col('capabilities').split(';').filter(Boolean),
+          permissions: 0,
+          domains: 0,
+          warnings: 0,
+        },
+      });
+    } else if (status === 'error') {
+      onRecord({ type: 'error', path: col('path'), ...(col('sha256') ? { sha256: col('sha256') } : {}), code: col('error_code') as never, message: col('error_message') });
+    } else if (status === 'duplicate') {
+      onRecord({ type: 'duplicate', path: col('path'), sha256: col('sha256'), duplicateOf: col('duplicate_of') });
+    } else {
+      throw new OutputFormatError(`${file}:${lineNo}: unknown status ${JSON.stringify(status)}`);
+    }
+  });
+}
+
+export class CsvSink implements Sink {
+  readonly index = new OutputIndex();
+  private fd: number;
+  private trackersFd: number;
+  readonly trackersFile: string;
+
+  constructor(
+    readonly name: string,
+    onExisting?: (r: StatsInput) => void,
+  ) {
+    this.trackersFile = trackersFileFor(name);
+    const fresh = !existsSync(name);
+    if (!fresh) {
+      const { completeBytes, torn } = readCsv(name, (r) => {
+        this.index.add(r.type, r.type === 'report' ? r.summary.path : r.path, r.type === 'report' ? r.summary.sha256 : r.sha256);
+        onExisting?.(r);
+      });
+      if (torn) truncateTo(name, completeBytes);
+    }
+    this.fd = openSync(name, 'a');
+    if (fresh) writeSync(this.fd, BUNDLE_COLUMNS.join(',') + '\n');
+    this.rewriteTrackers(fresh);
+    this.trackersFd = openSync(this.trackersFile, 'a');
+  }
+
+  /** Keeps the tracker rows of bundles the main file lists as scanned (drops a killed run's extra rows). */
+  private rewriteTrackers(fresh: boolean): void {
+    if (fresh || !existsSync(this.trackersFile)) {
+      const fd = openSync(this.trackersFile, 'w');
+      writeSync(fd, TRACKER_COLUMNS.join(',') + '\n');
+      closeSync(fd);
+      return;
+    }
+    const tmp = `${this.trackersFile}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w');
+    try {
+      writeSync(fd, TRACKER_COLUMNS.join(',') + '\n');
+      forEachLine(this.trackersFile, (line, lineNo) => {
+        if (lineNo === 1 || line === '') return;
+        const sha = line.slice(0, line.indexOf(','));
+        const holder = this.index.bySha.get(sha);
+        if (holder?.type === 'report') writeSync(fd, line + '\n');
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.trackersFile);
+  }
+
+  dropErrors(paths: ReadonlySet<string>): void {
+    const drop = new Set([...paths].filter((p) => this.index.byPath.get(p)?.type === 'error'));
+    if (drop.size === 0) return;
+    closeSync(this.fd);
+    const tmp = `${this.name}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w');
+    try {
+      forEachLine(this.name, (line, lineNo) => {
+        if (lineNo > 1 && line !== '') {
+          const f = parseCsvLine(line);
+          if (f[2] === 'error' && drop.has(f[0])) return;
+        }
+        writeSync(fd, line + '\n');
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.name);
+    for (const p of drop) this.index.delete(p);
+    this.fd = openSync(this.name, 'a');
+  }
+
+  write(record: BatchRecord): void {
+    const path = record.type === 'report' ? record.summary.path : record.path;
+    if (this.index.byPath.has(path)) return;
+    if (record.type === 'report') {
+      const s = record.summary;
+      let rows = '';
+      for (const t of s.trackers) rows += csvLine([s.sha256, s.path, s.appId, t.id, t.name, t.vendor, t.categories.join(';'), t.confidence, t.firstParty]);
+      if (rows) writeSync(this.trackersFd, rows);
+    }
+    writeSync(this.fd, bundleRow(record));
+    this.index.add(record.type, path, record.type === 'report' ? record.summary.sha256 : record.sha256);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+    closeSync(this.trackersFd);
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Prevalence statistics over batch results: files, bundles scanned, failures by reason, and per
+ * platform the share of apps embedding each tracker and each category. A tracker counts when
+ * found with at least `minConfidence` (default medium: "weak hints" — code that only refers to an
+ * SDK — are not presence).
+ */
+import type { StatsInput } from './sink.js';
+
+export type ConfidenceLevel = 'high' | 'medium' | 'low';
+const RANK: Record<string, number> = { high: 3, medium: 2, low: 1 };
+
+export interface Prevalence {
+  id: string;
+  name?: string;
+  vendor?: string;
+  apps: number;
+  share: number;
+}
+
+export interface PlatformStats {
+  platform: string;
+  apps: number;
+  appsWithTrackers: number;
+  trackers: Prevalence[];
+  categories: Prevalence[];
+  capabilities: Prevalence[];
+}
+
+export interface Stats {
+  files: number;
+  scanned: number;
+  failed: number;
+  duplicates: number;
+  failuresByCode: Record<string, number>;
+  minConfidence: ConfidenceLevel;
+  platforms: PlatformStats[];
+}
+
+interface PlatformAcc {
+  apps: number;
+  appsWithTrackers: number;
+  trackers: Map<string, { name: string; vendor: string; apps: number }>;
+  categories: Map<string, number>;
+  capabilities: Map<string, number>;
+}
+
+export class StatsAggregator {
+  private files = 0;
+  private scanned = 0;
+  private duplicates = 0;
+  private readonly failures = new Map<string, number>();
+  private readonly platforms = new Map<string, PlatformAcc>();
+
+  constructor(readonly minConfidence: ConfidenceLevel = 'medium') {}
+
+  add(r: StatsInput): void {
+    this.files++;
+    if (r.type === 'duplicate') {
+      this.duplicates++;
+      return;
+    }
+    if (r.type === 'error') {
+      this.failures.set(r.code, (this.failures.get(r.code) ?? 0) + 1);
+      return;
+    }
+    this.scanned++;
+    const s = r.summary;
+    let p = this.platforms.get(s.platform);
+    if (!p) this.platforms.set(s.platform, (p = { apps: 0, appsWithTrackers: 0, trackers: new Map(), categories: new Map(), capabilities: new Map() }));
+    p.apps++;
+    const min = RANK[this.minConfidence];
+    const found = s.trackers.filter((t) => (RANK[t.confidence] ?? 0) >= min);
+    if (found.length) p.appsWithTrackers++;
+    const seenTrackers = new Set<string>();
+    const seenCategories = new Set<string>();
+    for (const t of found) {
+      if (!seenTrackers.has(t.id)) {
+        seenTrackers.add(t.id);
+        const acc = p.trackers.get(t.id) ?? { name: t.name, vendor: t.vendor, apps: 0 };
+        acc.apps++;
+        p.trackers.set(t.id, acc);
+      }
+      for (const c of t.categories) seenCategories.add(c);
+    }
+    for (const c of seenCategories) p.categories.set(c, (p.categories.get(c) ?? 0) + 1);
+    for (const c of new Set(s.capabilities)) p.capabilities.set(c, (p.capabilities.get(c) ?? 0) + 1);
+  }
+
+  /** Takes back an error counted earlier (its file is being scanned again, `--retry-failed`). */
+  forgetError(code: string): void {
+    const n = this.failures.get(code);
+    if (!n) return;
+    this.files--;
+    if (n === 1) this.failures.delete(code);
+    else this.failures.set(code, n - 1);
+  }
+
+  result(): Stats {
+    const byCount = (a: Prevalence, b: Prevalence) => b.apps - a.apps || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    const share = (n: number, of: number) => (of ? Math.round((n / of) * 10000) / 10000 : 0);
+    const failed = [...this.failures.values()].reduce((a, b) => a + b, 0);
+    return {
+      files: this.files,
+      scanned: this.scanned,
+      failed,
+      duplicates: this.duplicates,
+      failuresByCode: Object.fromEntries([...this.failures].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))),
+      minConfidence: this.minConfidence,
+      platforms: [...this.platforms]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([platform, p]) => ({
+          platform,
+          apps: p.apps,
+          appsWithTrackers: p.appsWithTrackers,
+          trackers: [...p.trackers].map(([id, t]) => ({ id, name: t.name, vendor: t.vendor, apps: t.apps, share: share(t.apps, p.apps) })).sort(byCount),
+          categories: [...p.categories].map(([id, n]) => ({ id, apps: n, share: share(n, p.apps) })).sort(byCount),
+          capabilities: [...p.capabilities].map(([id, n]) => ({ id, apps: n, share: share(n, p.apps) })).sort(byCount),
+        })),
+    };
+  }
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Plain-text statistics; `top` limits each list (the end-of-run summary shows the top entries). */
+export function renderStats(s: Stats, options: { top?: number } = {}): string {
+  const lines: string[] = [];
+  lines.push(`${s.files} file${s.files === 1 ? '' : 's'}: ${s.scanned} bundle${s.scanned === 1 ? '' : 's'} scanned, ${s.failed} failed, ${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'}`);
+  if (s.failed) {
+    lines.push('failures by reason');
+    const w = Math.max(...Object.keys(s.failuresByCode).map((k) => k.length));
+    for (const [code, n] of Object.entries(s.failuresByCode)) lines.push(`  ${code.padEnd(w)}  ${n}`);
+  }
+  const cut = <T>(xs: T[]) => (options.top !== undefined ? xs.slice(0, options.top) : xs);
+  const more = (xs: unknown[]) => (options.top !== undefined && xs.length > options.top ? [`    … ${xs.length - options.top} more (trackscan stats)`] : []);
+  for (const p of s.platforms) {
+    lines.push('');
+    lines.push(`${p.platform}: ${p.apps} app${p.apps === 1 ? '' : 's'}, ${p.appsWithTrackers} (${pct(p.apps ? p.appsWithTrackers / p.apps : 0)}) with at least one tracker (${s.minConfidence} confidence or higher)`);
+    if (p.categories.length) {
+      lines.push('  categories');
+      const w = Math.max(...p.categories.map((c) => c.id.length));
+      for (const c of cut(p.categories)) lines.push(`    ${c.id.padEnd(w)}  ${String(c.apps).padStart(6)}  ${pct(c.share).padStart(6)}`);
+      lines.push(...more(p.categories));
+    }
+    if (p.trackers.length) {
+      lines.push('  trackers');
+      const label = (t: Prevalence) => `${t.name ?? t.id} (${t.id})`;
+      const w = Math.max(...cut(p.trackers).map((t) => label(t).length));
+      for (const t of cut(p.trackers)) lines.push(`    ${label(t).padEnd(w)}  ${String(t.apps).padStart(6)}  ${pct(t.share).padStart(6)}`);
+      lines.push(...more(p.trackers));
+    }
+    if (p.capabilities.length && options.top === undefined) {
+      lines.push('  capabilities');
+      const w = Math.max(...p.capabilities.map((c) => c.id.length));
+      for (const c of p.capabilities) lines.push(`    ${c.id.padEnd(w)}  ${String(c.apps).padStart(6)}  ${pct(c.share).padStart(6)}`);
+    }
+  }
+  return lines.join('\n') + '\n';
+}

@@ -169,9 +169,12 @@ export class TrackerMatcher {
   }
 
   /**
-   * The longest Objective-C class prefix claiming a class name. The prefix must end at a word
-   * boundary of Apple's naming style: the next character is upper case, a digit or `_`, or the
-   * name ends (`FBSDK` claims `FBSDKLoginManager`, not `FBSDKitchen`… which is `FBSDK` + `itchen`).
+   * The longest Objective-C class prefix claiming a class name. The prefix must end at a
+   * CamelCase word boundary: the name ends, or continues with `_` or a digit, or with a capital
+   * that starts a word (followed by a lower-case letter): `FIR` claims `FIRApp` and
+   * `FBSDK` claims `FBSDKLoginManager`, but `FIR` does not claim `FIRSTViewController` (the word
+   * is FIRST) nor `Firebase`. The price: a prefix followed by an acronym (`GADURLSession`) is not
+   * matched; an SDK has many other classes that are.
    * Swift classes (`_TtC9AppsFlyer…`) are matched by their module name against framework names.
    */
   lookupObjcClass(name: string): { sdk: number; prefix: string } | undefined {
@@ -183,8 +186,7 @@ export class TrackerMatcher {
     for (let len = Math.min(this.maxClassPrefix, name.length); len >= MIN_CLASS_PREFIX; len--) {
       const sdk = this.classPrefixes.get(name.slice(0, len));
       if (sdk === undefined) continue;
-      const next = name.charCodeAt(len);
-      if (len === name.length || (next >= 0x41 && next <= 0x5a) || (next >= 0x30 && next <= 0x39) || next === 0x5f) {
+      if (wordBoundaryAt(name, len)) {
         return { sdk, prefix: name.slice(0, len) };
       }
     }
@@ -403,6 +405,17 @@ function suffixMatches(map: Map<string, number[]>, host: string): [string, numbe
     h = h.slice(dot + 1);
   }
   return out;
+}
+
+const isUpper = (c: number) => c >= 0x41 && c <= 0x5a;
+
+/** True when `name` may be split at `i` without cutting a CamelCase word in two. */
+function wordBoundaryAt(name: string, i: number): boolean {
+  if (i >= name.length) return true;
+  const c = name.charCodeAt(i);
+  if (c === 0x5f || (c >= 0x30 && c <= 0x39)) return true;
+  if (!isUpper(c)) return false;
+  return i + 1 >= name.length || !isUpper(name.charCodeAt(i + 1));
 }
 
 /**

@@ -1,21 +1,22 @@
 /**
- * Real vendor binaries (REAL-DATA.md), read from the git-ignored cache `.cache/real-data/<pkg>-<version>/`
- * (`npm pack <pkg>@<version>` extracted there). Skips when the cache or llvm-objdump is absent.
- * Compares our reader with llvm-objdump per arch: dylibs, UUID, ObjC class list.
+ * Real vendor binaries (REAL-DATA.md), fetched once per machine through test/helpers/real-data.ts
+ * (`npm pack <pkg>@<version>` into the git-ignored `.cache/real-data/`, SHA-256 pinned in
+ * test/real-data.lock.json). Skips when the registry cannot be reached (not under CI) or
+ * llvm-objdump is absent. Compares our reader with llvm-objdump per arch: dylibs, UUID, ObjC class list.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseMachO } from '../../src/formats/macho.js';
-import { hasTool, runTool } from '../helpers/tools.js';
+import { realFile } from '../helpers/real-data.js';
+import { requireTool, runTool } from '../helpers/tools.js';
 
-const CACHE = path.resolve('.cache/real-data');
-const BINARIES = [
-  'branch-cordova-sdk-3.0.1/package/src/ios/Branch.framework/Branch',
-  'cordova-plugin-appsflyer-sdk-4.4.14/package/src/ios/libAppsFlyerLib.a',
-].map((rel) => path.join(CACHE, rel));
-const present = BINARIES.filter((p) => existsSync(p));
-if (present.length === 0) console.warn(`[skipped] no real Mach-O binaries in ${CACHE} (see ../shared/REAL-DATA.md)`);
+const BINARIES: [string, string][] = [
+  ['branch-cordova-sdk@3.0.1', 'src/ios/Branch.framework/Branch'],
+  ['cordova-plugin-appsflyer-sdk@4.4.14', 'src/ios/libAppsFlyerLib.a'],
+];
+const haveLlvm = requireTool('llvm-objdump', 'llvm');
+const present = haveLlvm ? BINARIES.map(([spec, rel]) => realFile(spec, rel)).filter((p): p is string => p !== undefined) : [];
 
 /** class_ro_t names (space-indented `name` lines) of one arch, class + metaclass de-duplicated */
 function llvmClasses(file: string, arch: string): string[] {
@@ -24,7 +25,7 @@ function llvmClasses(file: string, arch: string): string[] {
   return [...new Set(blocks.flatMap((b) => [...b.matchAll(/^ {10,}name (?:0x[0-9a-f]+|\S+) (.+)$/gm)].map((m) => m[1])))];
 }
 
-describe.skipIf(present.length === 0 || !hasTool('llvm-objdump'))('real vendor Mach-O binaries', () => {
+describe.skipIf(present.length === 0)('real vendor Mach-O binaries', () => {
   it.each(present.map((p) => [path.basename(p), p]))('%s agrees with llvm-objdump', (_name, file) => {
     const bytes = new Uint8Array(readFileSync(file));
     const m = parseMachO(bytes);

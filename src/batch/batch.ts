@@ -126,7 +126,8 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
   };
   const signal = io.signal;
   const sigint = () => interrupt();
-  if (signal) signal.addEventListener('abort', interrupt, { once: true });
+  if (signal?.aborted) interrupt();
+  else if (signal) signal.addEventListener('abort', interrupt, { once: true });
   else process.on('SIGINT', sigint);
 
   let written = 0;

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BatchRecord, ErrorRecord } from './records.js';
-import type { WorkerRequest, WorkerResponse } from './worker.js';
+import type { WorkerReady, WorkerRequest, WorkerResponse } from './worker.js';
 
 export interface PoolOptions {
   workers: number;
@@ -30,6 +30,8 @@ interface Slot {
   job?: { id: number; req: WorkerRequest; resolve: (r: BatchRecord) => void; timer: NodeJS.Timeout };
   /** set once the worker is being terminated on purpose */
   retiring?: boolean;
+  /** the worker has compiled the signature database and waits for jobs */
+  ready?: boolean;
 }
 
 /**
@@ -95,7 +97,12 @@ export class WorkerPool {
       stderr: false,
     });
     const slot: Slot = { worker };
-    worker.on('message', (msg: WorkerResponse) => {
+    worker.on('message', (msg: WorkerResponse | WorkerReady) => {
+      if ('ready' in msg) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const job = slot.job;
       if (!job || job.id !== msg.id) return;
       clearTimeout(job.timer);
@@ -137,7 +144,7 @@ export class WorkerPool {
     if (this.closed) return;
     for (const slot of this.slots) {
       if (this.waiting.length === 0) return;
-      if (slot.job || slot.retiring) continue;
+      if (slot.job || slot.retiring || !slot.ready) continue;
       const { req, resolve } = this.waiting.shift()!;
       const timer = setTimeout(() => this.fail(slot, 'TIMEOUT', `the scan took longer than ${formatSeconds(this.options.timeoutMs)} (--timeout)`), this.options.timeoutMs);
       slot.job = { id: req.id, req, resolve, timer };

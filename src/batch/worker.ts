@@ -16,6 +16,10 @@ export interface WorkerRequest {
   timing?: boolean;
 }
 
+export interface WorkerReady {
+  ready: true;
+}
+
 export interface WorkerResponse {
   id: number;
   record: BatchRecord;
@@ -45,4 +49,6 @@ if (parentPort) {
     }
     port.postMessage({ id: req.id, record } satisfies WorkerResponse);
   });
+  // the pool starts a job's clock only once the database is compiled
+  port.postMessage({ ready: true } satisfies WorkerReady);
 }

@@ -48,7 +48,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const scan = program
     .command('scan')
     .description('scan app bundles for tracking SDKs and what each app can access: one bundle (a report), or folders and lists of bundles (a batch)')
-    .argument('<inputs...>', 'an .apk file; or several bundles and folders (scanned recursively) for a batch')
+    .argument('[inputs...]', 'an .apk file; or several bundles and folders (scanned recursively) for a batch')
     .addOption(new Option('-f, --format <format>', 'output format: text or json for one bundle; ndjson or csv for a batch').choices(['text', 'json', 'ndjson', 'csv']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout (a batch appends to it and resumes)')
     .option('-v, --verbose', 'text: list every permission, host name and warning')
@@ -65,6 +65,11 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('--min-confidence <level>', 'batch summary: lowest confidence that counts as presence').choices(['high', 'medium', 'low']).default('medium'))
     .option('-q, --quiet', 'batch: no progress, no per-file error lines, no summary');
   scan.action(async (inputs: string[], opts: ScanCliOptions) => {
+    if (inputs.length === 0 && opts.list === undefined) {
+      io.stderr("trackscan: scan needs a bundle, a folder or --list <file>\n(run `trackscan --help` for usage)\n");
+      code = EXIT_USAGE;
+      return;
+    }
     const batchOnly = ['list', 'db', 'workers', 'timeout', 'maxMemory', 'shard', 'retryFailed', 'quiet'] as const;
     const isBatch =
       inputs.length > 1 || opts.format === 'ndjson' || opts.format === 'csv' || batchOnly.some((k) => opts[k] !== undefined) || isDirectory(inputs[0]);

@@ -8,7 +8,7 @@
  * was found, how much and where.
  */
 import type { Evidence, Provenance } from '../evidence/types.js';
-import type { Category, SdkSignature, SignatureDatabase } from '../signatures/types.js';
+import { isTrackerCategories, type Category, type SdkSignature, type SignatureDatabase } from '../signatures/types.js';
 
 export type Confidence = 'high' | 'medium' | 'low';
 
@@ -98,6 +98,8 @@ export class TrackerMatcher {
   private readonly classPrefixes = new Map<string, number>();
   private maxClassPrefix = 0;
   private readonly frameworks = new Map<string, number>();
+  /** Swift/Clang module names that differ from framework names (statically linked Swift SDKs) */
+  private readonly modules = new Map<string, number>();
   private readonly bundleIds = new Map<string, number>();
   private readonly plistKeys = new Map<string, number[]>();
 
@@ -124,6 +126,7 @@ export class TrackerMatcher {
         this.maxClassPrefix = Math.max(this.maxClassPrefix, p.length);
       }
       for (const f of ios.frameworks ?? []) this.frameworks.set(f, i);
+      for (const m of ios.modules ?? []) this.modules.set(m, i);
       for (const b of ios.bundleIds ?? []) this.bundleIds.set(b, i);
       for (const k of ios.plistKeys ?? []) push(this.plistKeys, k, i);
     });
@@ -175,12 +178,13 @@ export class TrackerMatcher {
    * `FBSDK` claims `FBSDKLoginManager`, but `FIR` does not claim `FIRSTViewController` (the word
    * is FIRST) nor `Firebase`. The price: a prefix followed by an acronym (`GADURLSession`) is not
    * matched; an SDK has many other classes that are.
-   * Swift classes (`_TtC9AppsFlyer…`) are matched by their module name against framework names.
+   * Swift classes (`_TtC9AppsFlyer…`) are matched by their module name against framework names
+   * and the signatures' `ios.modules` names.
    */
   lookupObjcClass(name: string): { sdk: number; prefix: string } | undefined {
     const swiftModule = swiftModuleOf(name);
     if (swiftModule !== undefined) {
-      const sdk = this.frameworks.get(swiftModule);
+      const sdk = this.frameworks.get(swiftModule) ?? this.modules.get(swiftModule);
       return sdk === undefined ? undefined : { sdk, prefix: `Swift module ${swiftModule}` };
     }
     for (let len = Math.min(this.maxClassPrefix, name.length); len >= MIN_CLASS_PREFIX; len--) {
@@ -326,6 +330,14 @@ export class TrackerMatcher {
     }
     return findings.sort((a, b) => CONFIDENCE_RANK[a.confidence] - CONFIDENCE_RANK[b.confidence] || cmp(a.id, b.id));
   }
+}
+
+/**
+ * True when a finding counts as a tracker: at least one of its categories is a tracking one.
+ * Consent platforms and common libraries (`consent`, `library`) are reported apart, never counted.
+ */
+export function isTracker(t: Pick<TrackerFinding, 'categories'>): boolean {
+  return isTrackerCategories(t.categories);
 }
 
 const CONFIDENCE_RANK: Record<Confidence, number> = { high: 0, medium: 1, low: 2 };

@@ -3,7 +3,7 @@
  * reach, who receives data), details after. Colour only when asked (a TTY without NO_COLOR).
  */
 import type { CapabilityFinding } from '../analysis/capabilities.js';
-import type { TrackerEvidence, TrackerFinding } from '../analysis/trackers.js';
+import { isTracker, type TrackerEvidence, type TrackerFinding } from '../analysis/trackers.js';
 import type { Category } from '../signatures/types.js';
 import type { Report } from './model.js';
 
@@ -26,6 +26,7 @@ const CATEGORY_TITLES: Record<Category, string> = {
   engagement: 'Engagement and push messaging',
   social: 'Social login and sharing',
   consent: 'Consent management (not a tracker)',
+  library: 'Other libraries inside (not trackers)',
 };
 const CATEGORY_ORDER = Object.keys(CATEGORY_TITLES) as Category[];
 
@@ -63,10 +64,11 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   line();
 
   // Trackers
-  const isConsent = (t: TrackerFinding) => t.categories.every((k) => k === 'consent');
-  const trackers = report.trackers.filter((t) => !isConsent(t) && t.confidence !== 'low');
-  const weak = report.trackers.filter((t) => !isConsent(t) && t.confidence === 'low');
-  const consent = report.trackers.filter(isConsent);
+  // consent platforms and common libraries are listed apart and never counted as trackers
+  const trackers = report.trackers.filter((t) => isTracker(t) && t.confidence !== 'low');
+  const weak = report.trackers.filter((t) => isTracker(t) && t.confidence === 'low');
+  const consent = report.trackers.filter((t) => !isTracker(t) && t.categories.includes('consent'));
+  const libraries = report.trackers.filter((t) => !isTracker(t) && !t.categories.includes('consent') && t.confidence !== 'low');
   line(c.bold(trackers.length ? `TRACKERS (${trackers.length})` : 'NO KNOWN TRACKERS FOUND'));
   const shown = new Set<string>();
   for (const cat of CATEGORY_ORDER) {
@@ -81,6 +83,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   if (consent.length) {
     line(`  ${c.underline(CATEGORY_TITLES.consent)}`);
     for (const t of consent) out.push(...formatTracker(t, c));
+  }
+  if (libraries.length) {
+    line(`  ${c.underline(CATEGORY_TITLES.library)}`);
+    for (const t of libraries) line(`    ${t.name} — ${[t.vendor, t.country ?? ''].filter(Boolean).join(', ')}  [${t.confidence} confidence]`);
   }
   if (weak.length) {
     line(`  ${c.underline('Weak hints, not counted above')} ${c.dim('(code refers to these SDKs but does not contain them)')}`);

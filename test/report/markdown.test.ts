@@ -1,0 +1,47 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mdCode, mdText, renderMarkdown } from '../../src/report/markdown.js';
+import { androidReport, hostile, HOSTILE_NAME, iosReport, outsideCode, UPDATE } from './helpers.js';
+
+function golden(name: string, actual: string) {
+  const file = path.join(__dirname, 'golden', name);
+  if (UPDATE || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('Markdown report', () => {
+  it('matches the golden file for the Android sample', () => golden('campaign-app.md', renderMarkdown(androidReport())));
+  it('matches the golden file for the iOS fixture', () => golden('campaign-ipa.md', renderMarkdown(iosReport())));
+
+  it('is compact: one table row per tracker, no HTML', () => {
+    const md = renderMarkdown(androidReport());
+    const rows = md.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Tracker') && !l.startsWith('| ---'));
+    expect(rows).toHaveLength(androidReport().trackers.filter((t) => t.confidence !== 'low').length);
+    expect(md).not.toMatch(/<[a-z]/i);
+    expect(md.split('\n').length).toBeLessThan(80);
+  });
+
+  it('escapes what the bundle supplies: no link, image, HTML, table cell or line break can be injected', () => {
+    for (const base of [androidReport(), iosReport()]) {
+      const md = renderMarkdown(hostile(base));
+      // inside code spans text is literal (Markdown renders `<` there as text); outside, nothing may be live
+      expect(outsideCode(md)).not.toContain(HOSTILE_NAME);
+      expect(outsideCode(md)).not.toContain('<');
+      expect(md).not.toMatch(/(^|[^\\])\[click\]\(/);
+      expect(md).not.toMatch(/(^|[^\\])!\[img\]/);
+      expect(md).not.toContain('<b>');
+      expect(md).not.toContain('\nsecond line');
+      expect(md).not.toContain('\u202E');
+      // every table row still has exactly five cells
+      for (const row of md.split('\n').filter((l) => l.startsWith('| '))) expect(row.split(/(?<!\\)\|/).length - 2, row).toBe(5);
+    }
+  });
+
+  it('mdText and mdCode', () => {
+    expect(mdText('a*b_c [x](y) <i> | `z`\nnext')).toBe('a\\*b\\_c \\[x\\](y) &lt;i\\> \\| \\`z\\` next');
+    expect(mdCode('a`b')).toBe('``a`b``');
+    expect(mdCode('`x`')).toBe('`` `x` ``');
+    expect(mdCode('a|b')).toBe('`a\\|b`');
+  });
+});

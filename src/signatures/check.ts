@@ -30,7 +30,7 @@ export const TOO_BROAD_PREFIXES: ReadonlySet<string> = new Set([
   'com.taobao', 'com.baidu', 'com.huawei', 'com.huawei.hms', 'com.xiaomi', 'com.yandex', 'com.vk', 'com.kakao',
   'com.naver', 'com.nhn', 'com.linecorp', 'com.bytedance', 'com.ss.android', 'com.sina', 'com.oppo', 'com.heytap',
   'com.vivo', 'com.meizu', 'com.hihonor', 'com.samsung', 'com.apple', 'org.apache', 'kotlin', 'kotlinx', 'java', 'javax',
-  'com.squareup', 'io.reactivex', 'com.github', 'org.jetbrains', 'com.mi', 'com.my', 'com.mail', 'ru.mail', 'ru.ok',
+  'org.jetbrains', 'com.mi', 'com.my', 'com.mail', 'ru.mail', 'ru.ok',
 ]);
 
 /** RFC 1123 host name, lower case, with a letters-only top-level label. */

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { accessSync, chmodSync, constants, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -9,26 +8,30 @@ import { describe, expect, it } from 'vitest';
 import { FINDING_KINDS } from '../../src/report/findings.js';
 import type { Report } from '../../src/report/model.js';
 import { buildSarif, FINGERPRINT_KEY, renderSarif, toUri } from '../../src/report/sarif.js';
+import { realPackage } from '../helpers/real-data.js';
 import { realApks } from '../helpers/tools.js';
 import { androidReport, getScanner, hostile, iosReport, UPDATE } from './helpers.js';
 
 // The official SARIF 2.1.0 schema as Microsoft ships it with the SARIF Multitool (npm
-// @microsoft/sarif-multitool-linux, devDependency); it declares JSON Schema draft 2020-12.
-const require = createRequire(import.meta.url);
-const multitoolDir = path.dirname(require.resolve('@microsoft/sarif-multitool-linux/package.json'));
-const schema = JSON.parse(readFileSync(path.join(multitoolDir, 'sarif-2.1.0.json'), 'utf8'));
+// @microsoft/sarif-multitool-linux, a Linux-only 43 MB package, so fetched into the real-data
+// cache by the tests that need it rather than installed for everyone); it declares draft 2020-12.
+const multitool = realPackage('@microsoft/sarif-multitool-linux@5.7.0');
+if (!multitool.ok) console.warn(`[skipped] SARIF schema and Multitool checks: ${multitool.reason}`);
+const multitoolDir = multitool.ok ? path.join(multitool.dir, 'package') : '';
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validate = ajv.compile(schema);
+const validate = multitool.ok ? ajv.compile(JSON.parse(readFileSync(path.join(multitoolDir, 'sarif-2.1.0.json'), 'utf8'))) : undefined;
 
 type Log = { runs: { tool: { driver: { rules: { id: string }[] } }; results: Result[]; artifacts: { location: { uri: string }; parentIndex?: number }[] }[] };
 type Result = { ruleId: string; ruleIndex: number; level: string; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string; index: number } }; logicalLocations?: { fullyQualifiedName: string; kind: string }[] }[]; properties: Record<string, unknown> };
 
 function valid(r: Report) {
   const log = JSON.parse(renderSarif(r));
-  const ok = validate(log);
-  expect(validate.errors ?? []).toEqual([]);
-  expect(ok).toBe(true);
+  if (validate) {
+    const ok = validate(log);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  }
   return log as Log;
 }
 
@@ -89,14 +92,13 @@ describe('SARIF 2.1.0', () => {
     expect(new Set(a.values()).size).toBe(a.size);
   });
 
-  it('passes the SARIF Multitool validator with no errors', () => {
+  it.skipIf(!multitool.ok)('passes the SARIF Multitool validator with no errors', () => {
     const tool = path.join(multitoolDir, 'Sarif.Multitool');
+    // the package's postinstall makes the binary executable; npm pack + tar does not run it
     try {
       accessSync(tool, constants.X_OK);
     } catch {
-      if (process.env.CI) throw new Error(`CI must run the SARIF Multitool: ${tool} is not executable`);
-      console.warn(`[skipped] ${tool} is not executable (npm did not run its postinstall chmod)`);
-      return;
+      chmodSync(tool, 0o755);
     }
     const dir = mkdtempSync(path.join(tmpdir(), 'trackscan-sarif-'));
     for (const [name, r] of [['android', androidReport()], ['ios', iosReport()], ['hostile', hostile(iosReport())]] as const) {

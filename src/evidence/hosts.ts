@@ -86,10 +86,12 @@ export interface HostHit {
   sample: string;
 }
 
-/** Hosts found in one string constant (usually none). */
-export function hostsInString(s: string): HostHit[] {
-  if (s.length < 4 || s.length > MAX_STRING_LENGTH) return [];
-  const sample = s.length > 200 ? s.slice(0, 200) + '…' : s;
+/** The answer for most strings; shared, so the common case allocates nothing. */
+const NONE: readonly HostHit[] = Object.freeze([]);
+
+/** Hosts found in one string constant (usually none). The result must not be modified. */
+export function hostsInString(s: string): readonly HostHit[] {
+  if (s.length < 4 || s.length > MAX_STRING_LENGTH) return NONE;
   if (s.includes('://')) {
     const out: HostHit[] = [];
     let from = 0;
@@ -104,18 +106,22 @@ export function hostsInString(s: string): HostHit[] {
       while (end < s.length && !'/?#\\ \t\r\n"\'<>'.includes(s[end])) end++;
       if (scheme === 'http' || scheme === 'https' || scheme === 'ws' || scheme === 'wss' || scheme === 'ftp') {
         const host = hostFromAuthority(s.slice(i + 3, end));
-        if (host && !out.some((h) => h.host === host)) out.push({ host, sample });
+        if (host && !out.some((h) => h.host === host)) out.push({ host, sample: sampleOf(s) });
       }
       from = end > i + 3 ? end : i + 3;
     }
     return out;
   }
   // A bare host name: the whole string, lower case, no spaces.
-  if (s.indexOf('.') < 0 || s.length > MAX_HOST_LENGTH) return [];
-  for (let i = 0; i < s.length; i++) if (!isHostChar(s.charCodeAt(i))) return [];
+  if (s.indexOf('.') < 0 || s.length > MAX_HOST_LENGTH) return NONE;
+  for (let i = 0; i < s.length; i++) if (!isHostChar(s.charCodeAt(i))) return NONE;
   const labels = validLabels(s);
-  if (!labels) return [];
+  if (!labels) return NONE;
   const tld = labels[labels.length - 1];
-  if (!BARE_HOST_TLDS.has(tld) || PACKAGE_ROOTS.has(labels[0])) return [];
-  return [{ host: s, sample }];
+  if (!BARE_HOST_TLDS.has(tld) || PACKAGE_ROOTS.has(labels[0])) return NONE;
+  return [{ host: s, sample: sampleOf(s) }];
+}
+
+function sampleOf(s: string): string {
+  return s.length > 200 ? s.slice(0, 200) + '…' : s;
 }

@@ -38,6 +38,7 @@ import type { Anomaly } from './bytes.js';
 import { FormatError } from '../errors.js';
 import * as C from './macho-constants.js';
 import { parseCodeSignature, type CodeSignature } from './macho-codesign.js';
+import { asciiDecoder } from './mutf8.js';
 
 export * from './macho-constants.js';
 export type { CodeSignature, CodeDirectoryInfo, CodeSignatureBlob } from './macho-codesign.js';
@@ -307,11 +308,14 @@ class Context {
   readonly limits: Limits;
   private readonly perCode = new Map<string, number>();
   private suppressed = false;
+  /** native decoding of ASCII byte ranges of `bytes` */
+  private readonly ascii: (start: number, end: number) => string;
 
   constructor(bytes: Uint8Array, options: ParseMachOOptions) {
     this.bytes = bytes;
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.len = bytes.byteLength;
+    this.ascii = asciiDecoder(bytes);
     this.limits = {
       maxLoadCommands: options.maxLoadCommands ?? 4096,
       maxArchiveMembers: options.maxArchiveMembers ?? 100_000,
@@ -362,13 +366,30 @@ class Context {
     return s;
   }
 
+  /** The bytes [start, end) as text when they are all ASCII, else undefined. */
+  asciiStrings(start: number, end: number): string | undefined {
+    const text = this.ascii(start, end);
+    return NON_ASCII.test(text) ? undefined : text;
+  }
+
   /** C string starting at `off`, ending before `limit`; `terminated` false when no NUL was found */
   cString(off: number, limit: number, maxLen: number): { value: string; end: number; terminated: boolean } {
     const lim = Math.min(limit, this.len);
+    const bytes = this.bytes;
     let e = off;
-    while (e < lim && this.bytes[e] !== 0) e++;
+    let ascii = off >= 0;
+    while (e < lim) {
+      const c = bytes[e];
+      if (c === 0) break;
+      if (c >= 0x80) ascii = false;
+      e++;
+    }
     const terminated = e < lim;
-    return { value: decodeString(this.bytes, off, Math.min(e, off + maxLen)), end: e, terminated };
+    const stop = Math.min(e, off + maxLen);
+    // ASCII (class names, selectors, almost every C string) is sliced natively: building it a
+    // character at a time made half of a large binary's scan time garbage collection.
+    const value = ascii ? this.ascii(off, stop) : decodeString(bytes, off, stop);
+    return { value, end: e, terminated };
   }
 }
 
@@ -909,6 +930,8 @@ class Image implements MachOSlice {
     const end = Math.min(this.end, start + sec.size);
     if (sec.offset < 0 || start >= end) return [];
     if (this.isEncryptedRange(start, end - start, `section ${sec.segment},${sec.name}`)) return [];
+    const fast = this.ctx.asciiStrings(start, end);
+    if (fast) return this.splitStrings(fast, start, end, sec);
     const out: string[] = [];
     const { maxStrings, maxStringLength } = this.ctx.limits;
     const bytes = this.ctx.bytes;
@@ -927,6 +950,39 @@ class Image implements MachOSlice {
       if (s.end - at > maxStringLength) this.anomaly('macho-string-too-long', `a string of ${s.end - at} bytes in ${sec.segment},${sec.name} was cut to ${maxStringLength}`, at);
       out.push(s.value);
       at = s.end + 1;
+    }
+    return out;
+  }
+
+  /**
+   * sectionStrings for an all-ASCII section, from its text in one piece split at the NULs (native
+   * work: the 300,000 C strings of an 18 MB __cstring took 70-110 ms sliced one by one, 26-90 ms
+   * so, on a loaded machine; built a character at a time, as before, 680-1250 ms). Same
+   * strings, limits and anomalies as the byte loop.
+   */
+  private splitStrings(text: string, start: number, end: number, sec: MachOSection): string[] {
+    const { maxStrings, maxStringLength } = this.ctx.limits;
+    const parts = text.split('\0');
+    const out: string[] = [];
+    let at = start;
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i];
+      if (p.length === 0) {
+        at++;
+        continue;
+      }
+      if (out.length >= maxStrings) {
+        this.anomaly('macho-too-many-strings', `section ${sec.segment},${sec.name} has more than ${maxStrings} strings; the rest are skipped`, at);
+        break;
+      }
+      if (i === parts.length - 1) this.anomaly('macho-string-unterminated', `the last string of ${sec.segment},${sec.name} has no NUL terminator`, at);
+      if (p.length > maxStringLength) {
+        this.anomaly('macho-string-too-long', `a string of ${p.length} bytes in ${sec.segment},${sec.name} was cut to ${maxStringLength}`, at);
+        out.push(p.slice(0, maxStringLength));
+      } else {
+        out.push(p);
+      }
+      at += p.length + 1;
     }
     return out;
   }
@@ -1267,6 +1323,9 @@ class Image implements MachOSlice {
     return parseCodeSignature(this.ctx.bytes, start, size, (a) => this.anomaly(a.code, a.message, a.offset));
   }
 }
+
+/** a byte ≥ 0x80 in text decoded as latin1 */
+const NON_ASCII = /[\u0080-\u00ff]/;
 
 /** an Objective-C class or protocol name, or a (mangled) Swift class name */
 const OBJC_NAME_RE = /^[A-Za-z_$\u0080-\ufffc][\w$.\u0080-\ufffc]+$/;

@@ -38,7 +38,7 @@ function fromCodes(codes: ArrayLike<number>, start: number, end: number): string
   return out;
 }
 
-function asciiSlice(bytes: Uint8Array, start: number, end: number): string {
+function fromCharCodes(bytes: Uint8Array, start: number, end: number): string {
   // A subarray of a Uint8Array is accepted by fromCharCode.apply without copying into an Array.
   if (end - start <= CHUNK) return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
   let out = '';
@@ -46,6 +46,28 @@ function asciiSlice(bytes: Uint8Array, start: number, end: number): string {
     out += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(end, i + CHUNK)) as unknown as number[]);
   }
   return out;
+}
+
+/** Node's Buffer when present: its latin1 decoding is native (no per-string subarray or argument array). */
+const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
+
+/**
+ * A decoder of byte ranges that are known to be ASCII (every byte < 0x80) for one array, e.g. a
+ * whole DEX file: `(start, end) => string`. With Node's Buffer it is a native latin1 slice over a
+ * Buffer view of the same memory (measured 6x faster than `String.fromCharCode.apply` over a
+ * subarray on the 74,000 strings of a real 10 MB classes.dex: 8 ms instead of 50 ms).
+ */
+export function asciiDecoder(bytes: Uint8Array): (start: number, end: number) => string {
+  if (NodeBuffer) {
+    const buf = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (start, end) => buf.toString('latin1', start, end);
+  }
+  return (start, end) => fromCharCodes(bytes, start, end);
+}
+
+function asciiSlice(bytes: Uint8Array, start: number, end: number): string {
+  if (NodeBuffer && end - start > 16) return NodeBuffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  return fromCharCodes(bytes, start, end);
 }
 
 /**

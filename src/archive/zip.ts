@@ -371,7 +371,7 @@ export class ZipArchive {
     if (name.includes('\0') || name.includes('\r') || name.includes('\n')) {
       this.anomaly('entry-name-control-character', `entry name contains a control character: ${JSON.stringify(name)}`, offset);
     }
-    if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split(/[\\/]/).includes('..')) {
+    if (name.startsWith('/') || /^[A-Za-z]:/.test(name) || (name.includes('..') && name.split(/[\\/]/).includes('..'))) {
       this.anomaly('entry-name-path-traversal', `entry name is absolute or climbs out of the archive: ${JSON.stringify(name)}`, offset);
     }
     return name;

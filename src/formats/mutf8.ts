@@ -27,15 +27,30 @@ const REPLACEMENT = 0xfffd;
 /** String.fromCharCode.apply is bounded by the engine's argument limit; chunk well below it. */
 const CHUNK = 8192;
 
-function fromCodes(codes: ArrayLike<number>, start: number, end: number): string {
-  if (end - start <= CHUNK) {
-    return String.fromCharCode.apply(null, Array.prototype.slice.call(codes, start, end) as number[]);
+/**
+ * UTF-16 code units collected in a reused typed array: the slow path of a real DEX (Kotlin
+ * metadata, localised text) pushed them into a number[] and copied that again to build the string.
+ */
+let scratch = new Uint16Array(1024);
+class Units {
+  length = 0;
+  push(a: number, b?: number): void {
+    if (this.length + 2 > scratch.length) {
+      const next = new Uint16Array(scratch.length * 2);
+      next.set(scratch.subarray(0, this.length));
+      scratch = next;
+    }
+    scratch[this.length++] = a;
+    if (b !== undefined) scratch[this.length++] = b;
   }
-  let out = '';
-  for (let i = start; i < end; i += CHUNK) {
-    out += String.fromCharCode.apply(null, Array.prototype.slice.call(codes, i, Math.min(end, i + CHUNK)) as number[]);
+  text(): string {
+    let out = '';
+    for (let i = 0; i < this.length; i += CHUNK) {
+      out += String.fromCharCode.apply(null, scratch.subarray(i, Math.min(this.length, i + CHUNK)) as unknown as number[]);
+    }
+    if (scratch.length > 1 << 16) scratch = new Uint16Array(1024); // a huge string does not stay
+    return out;
   }
-  return out;
 }
 
 function fromCharCodes(bytes: Uint8Array, start: number, end: number): string {
@@ -91,7 +106,7 @@ export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = by
 
   // Slow path: decode code units into a scratch array, starting from the non-ASCII byte.
   const prefix = asciiSlice(bytes, start, i);
-  const units: number[] = [];
+  const units = new Units();
   let valid = true;
   let terminated = false;
   while (i < end) {
@@ -152,7 +167,7 @@ export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = by
       i++;
     }
   }
-  return { value: prefix + fromCodes(units, 0, units.length), valid, end: i, terminated };
+  return { value: prefix + units.text(), valid, end: i, terminated };
 }
 
 /** Encodes a JavaScript (UTF-16) string as MUTF-8, without the length prefix or the NUL terminator. */

@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join as pathJoin } from 'node:path';
+import { AttributionAnalyzer } from './analysis/attribution.js';
 import { CapabilityAnalyzer } from './analysis/capabilities.js';
+import { ObfuscationAnalyzer } from './analysis/obfuscation.js';
+import { StatusAnalyzer } from './analysis/status.js';
 import { FACEBOOK_GRAPH_PERMISSIONS, attachLoginScopes } from './analysis/scopes.js';
 import { declaredVsDetected } from './analysis/privacy.js';
 import { TrackerMatcher } from './analysis/trackers.js';
@@ -18,8 +21,9 @@ import { findApp } from './bundle/ios/layout.js';
 import type { Evidence } from './evidence/types.js';
 import { TrackscanError } from './errors.js';
 import { buildReport, type Report } from './report/model.js';
-import { loadSignatures } from './signatures/load.js';
-import type { SignatureDatabase } from './signatures/types.js';
+import { loadAttributionData } from './signatures/attribution-data.js';
+import { DEFAULT_SIGNATURES_DIR, loadSignatures } from './signatures/load.js';
+import type { Capability, SignatureDatabase } from './signatures/types.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface ScanOptions {
@@ -33,11 +37,23 @@ export class Scanner {
   readonly db: SignatureDatabase;
   private readonly matcher: TrackerMatcher;
   private readonly capabilities: CapabilityAnalyzer;
+  private readonly attribution: AttributionAnalyzer;
+  private readonly status: StatusAnalyzer;
+  private readonly obfuscation: ObfuscationAnalyzer;
+  private readonly allCapabilities: Map<string, Capability>;
 
   constructor(db: SignatureDatabase = loadSignatures()) {
     this.db = db;
     this.matcher = new TrackerMatcher(db);
-    this.capabilities = new CapabilityAnalyzer(db.permissions, db.ios);
+    const data = loadAttributionData(DEFAULT_SIGNATURES_DIR, db.permissions);
+    this.attribution = new AttributionAnalyzer(data, this.matcher, db.sdks, db.permissions.permissions.map((p) => p.name));
+    this.capabilities = new CapabilityAnalyzer(
+      { ...db.permissions, capabilities: [...db.permissions.capabilities, ...this.attribution.extraCapabilities] },
+      db.ios,
+    );
+    this.allCapabilities = new Map([...db.permissions.capabilities, ...this.attribution.extraCapabilities].map((c) => [c.id, c]));
+    this.status = new StatusAnalyzer(data.switches);
+    this.obfuscation = new ObfuscationAnalyzer(data.packers);
   }
 
   scanFile(path: string, options: ScanOptions = {}): Report {
@@ -57,25 +73,41 @@ export class Scanner {
       t = performance.now();
       const collectTiming = options.timing ? timing : undefined;
       let evidence: Evidence;
-      if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming);
-      else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming);
+      const apis = this.attribution.query();
+      if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
+      else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else throw new TrackscanError('NOT_A_BUNDLE', 'neither an Android APK (no AndroidManifest.xml) nor an iOS app (no Payload/<Name>.app/Info.plist)', { file: path });
       lap('collect', t);
 
       t = performance.now();
       const trackers = this.matcher.match(evidence);
       attachLoginScopes(trackers, evidence);
-      const capabilities = this.capabilities.analyze(evidence);
       const privacy = declaredVsDetected(evidence, trackers, this.db.sdks);
+      const attributed = this.attribution.attribute(evidence, this.capabilities.analyze(evidence), this.allCapabilities);
+      const appId = evidence.identity.id;
+      const statuses = this.status.statuses(
+        evidence,
+        trackers,
+        (name) => this.attribution.classGroup(name, appId),
+        (path) => this.attribution.binaryOwner(path, evidence),
+      );
+      const obfuscation = this.obfuscation.analyze(evidence);
+      const requiredReasonApis = evidence.ios ? this.attribution.requiredReasonChecks(evidence) : undefined;
       lap('analyze', t);
+      if (evidence.code.walk) timing['walk'] = evidence.code.walk.ms;
 
       const report = buildReport({
         input: { path, size, sha256 },
         tool: { name: 'trackscan', version: TOOL_VERSION },
         signatures: { version: this.db.version, sha256: this.db.sha256, sdks: this.db.sdks.length },
         evidence,
-        capabilities,
+        capabilities: attributed.capabilities,
         trackers,
+        statuses,
+        exercisedBy: attributed.exercisedBy,
+        checkable: attributed.checkable,
+        ...(obfuscation ? { obfuscation } : {}),
+        ...(requiredReasonApis ? { requiredReasonApis } : {}),
         declaredVsDetected: privacy,
         permissionInfo: (name) => this.capabilities.permissionInfo(name) ?? this.capabilities.usageKeyInfo(name),
         trackersForHost: (host) => this.matcher.sdkIdsForHost(host),

@@ -115,6 +115,75 @@ export interface CodeEvidence {
   referenced: Map<string, string>;
   /** number of code files read (DEX files, Mach-O binaries) */
   binaries: number;
+  /** sensitive API use per calling class (Android) or per binary (iOS); present when asked for */
+  apiUse?: ApiUseEvidence[];
+  /** references from one group of code to another (app code → an SDK, SDK → SDK); see ApiQuery.classGroup */
+  crossRefs?: CodeReferenceEvidence[];
+  /** what the bytecode walk covered */
+  walk?: CodeWalkStats;
+}
+
+/**
+ * What analysis asks the code collectors to record (like `wantedStrings`): built once per
+ * signature database by src/analysis/attribution.ts. Keys are as the binary spells them.
+ */
+export interface ApiQuery {
+  /** Android: class descriptor (`Landroid/location/LocationManager;`) → method name → API id */
+  androidMethods: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Android: class descriptor → field name → API id */
+  androidFields: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** const-string values wanted exactly → API id */
+  stringExact: ReadonlyMap<string, string>;
+  /** const-string prefixes → API id (few; checked once per distinct string) */
+  stringPrefixes: readonly { prefix: string; id: string }[];
+  /**
+   * Group of a class for reachability: an SDK id, or '' for code of no known SDK (the app's own).
+   * `appId` is the app's package, so a broad SDK prefix does not claim the app's code.
+   */
+  classGroup(javaName: string, appId: string): string;
+  /** iOS: Objective-C class → selector → API id */
+  iosSelectors: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** iOS: undefined (imported) symbol → API id (C functions, constants, class symbols) */
+  iosSymbols: ReadonlyMap<string, string>;
+  /** iOS: selector alone → API id (required-reason selectors such as systemUptime) */
+  iosBareSelectors: ReadonlyMap<string, string>;
+}
+
+/** One sensitive API used by one caller. */
+export interface ApiUseEvidence {
+  /** the API's id: `android.location.LocationManager.requestLocationUpdates`, `string:content://…`, `ios:CLLocationManager.startUpdatingLocation` */
+  api: string;
+  /** Android: the calling class (Java name); iOS: the binary's entry path */
+  caller: string;
+  /** call sites (instructions) in that caller; 1 per binary on iOS */
+  count: number;
+  /** Android: one calling method, `name(params)return` */
+  method?: string;
+  provenance: Provenance;
+}
+
+/** Code of group `from` refers to code of group `to` (an SDK id; '' = code of no known SDK). */
+export interface CodeReferenceEvidence {
+  from: string;
+  to: string;
+  /** an example: the referring class and the class it refers to */
+  fromClass: string;
+  toClass: string;
+  /** references counted (instructions, superclass and interface links) */
+  count: number;
+  provenance: Provenance;
+}
+
+export interface CodeWalkStats {
+  /** methods with code whose instructions were walked */
+  methods: number;
+  instructions: number;
+  /** code units walked */
+  units: number;
+  /** methods whose walk ended early (unused opcode, truncated instruction) */
+  incomplete: number;
+  /** milliseconds spent walking (not in the deterministic report) */
+  ms: number;
 }
 
 export interface DomainEvidence {

@@ -3,7 +3,10 @@
  * Evidence and the analysis results; deterministic — the same file and signature database give the
  * same Report, apart from the optional `timing` block. Its JSON Schema is schema/report.schema.json.
  */
+import type { CapabilityUse, RequiredReasonCheck } from '../analysis/attribution.js';
 import type { CapabilityFinding } from '../analysis/capabilities.js';
+import type { ObfuscationReport } from '../analysis/obfuscation.js';
+import type { TrackerStatus } from '../analysis/status.js';
 import type { DeclaredVsDetected } from '../analysis/privacy.js';
 import type { TrackerFinding } from '../analysis/trackers.js';
 import type {
@@ -39,8 +42,19 @@ export interface ReportPermission {
   purpose?: string;
   capabilities: string[];
   meaning?: string;
+  /**
+   * Set when the code was walked and some sensitive API of our data needs this permission:
+   * whether code uses such an API (or names the permission), and who.
+   */
+  exercised?: boolean;
+  exercisedBy?: CapabilityUse[];
   provenance: Provenance;
 }
+
+/** A capability, with who uses it in code when the code was walked. */
+export type ReportCapability = CapabilityFinding & { usedBy?: CapabilityUse[] };
+/** A tracker, with whether it is switched on. */
+export type ReportTracker = TrackerFinding & { status?: TrackerStatus };
 
 export interface ReportDomain {
   host: string;
@@ -67,6 +81,8 @@ export interface IosReport {
   binaries: IosBinaryEvidence[];
   privacyManifests: PrivacyManifestEvidence[];
   declaredVsDetected: DeclaredVsDetected;
+  /** required-reason APIs each binary uses, against its bundle's privacy manifest */
+  requiredReasonApis?: RequiredReasonCheck[];
 }
 
 /** Android-only parts of the report: the manifest's declarations and library files. */
@@ -104,11 +120,13 @@ export interface Report {
   signing?: SigningEvidence;
   /** what the app asks the user for: Android permissions, iOS usage-description keys with their text */
   permissions: ReportPermission[];
-  capabilities: CapabilityFinding[];
-  trackers: TrackerFinding[];
+  capabilities: ReportCapability[];
+  trackers: ReportTracker[];
   domains: ReportDomain[];
-  /** code files read (DEX files, Mach-O binaries) and the classes found in them */
-  code: { binaries: number; classesDefined: number; typesReferenced: number };
+  /** code files read (DEX files, Mach-O binaries) and the classes found in them; what the bytecode walk covered */
+  code: { binaries: number; classesDefined: number; typesReferenced: number; walk?: { methods: number; instructions: number; incomplete: number } };
+  /** how much of the code is renamed, and packers or protectors that hide it */
+  obfuscation?: ObfuscationReport;
   /** platform-specific parts: exactly one of these is present, matching `platform` */
   android?: AndroidReport;
   ios?: IosReport;
@@ -121,8 +139,15 @@ export interface ReportInputs {
   tool: Report['tool'];
   signatures: Report['signatures'];
   evidence: Evidence;
-  capabilities: CapabilityFinding[];
+  capabilities: ReportCapability[];
   trackers: TrackerFinding[];
+  /** tracker id → status */
+  statuses?: Map<string, TrackerStatus>;
+  /** permission → who exercises it; `checkable`: permissions an API of our data needs */
+  exercisedBy?: Map<string, CapabilityUse[]>;
+  checkable?: Set<string>;
+  obfuscation?: ObfuscationReport;
+  requiredReasonApis?: RequiredReasonCheck[];
   permissionInfo: (name: string) => { protectionLevel?: string; capabilities: string[]; meaning: string } | undefined;
   /** iOS: privacy manifests set against what was found */
   declaredVsDetected?: DeclaredVsDetected;
@@ -137,6 +162,12 @@ export function buildReport(r: ReportInputs): Report {
   for (const k of ['name', 'versionName', 'versionCode', 'build', 'minSdk', 'targetSdk', 'compileSdk', 'minOS'] as const) {
     if (id[k] !== undefined) (app as Record<string, unknown>)[k] = id[k];
   }
+  const walked = ev.code.walk !== undefined || (ev.platform === 'ios' && ev.code.apiUse !== undefined);
+  const exercise = (name: string): { exercised?: boolean; exercisedBy?: CapabilityUse[] } => {
+    const by = r.exercisedBy?.get(name);
+    if (by?.length) return { exercised: true, exercisedBy: by };
+    return walked && r.checkable?.has(name) ? { exercised: false } : {};
+  };
   const permissions: ReportPermission[] = ev.permissions.map((p) => {
     const info = r.permissionInfo(p.name);
     return {
@@ -147,6 +178,7 @@ export function buildReport(r: ReportInputs): Report {
       ...(p.purpose !== undefined ? { purpose: p.purpose } : {}),
       ...(info ? { meaning: info.meaning } : {}),
       capabilities: info?.capabilities ?? [],
+      ...exercise(p.name),
       provenance: p.provenance,
     };
   });
@@ -161,9 +193,15 @@ export function buildReport(r: ReportInputs): Report {
     ...(ev.signing ? { signing: ev.signing } : {}),
     permissions,
     capabilities: r.capabilities,
-    trackers: r.trackers,
+    trackers: r.statuses ? r.trackers.map((t) => (r.statuses!.has(t.id) ? { ...t, status: r.statuses!.get(t.id)! } : t)) : r.trackers,
     domains,
-    code: { binaries: ev.code.binaries, classesDefined: ev.code.defined.size, typesReferenced: ev.code.referenced.size },
+    code: {
+      binaries: ev.code.binaries,
+      classesDefined: ev.code.defined.size,
+      typesReferenced: ev.code.referenced.size,
+      ...(ev.code.walk ? { walk: { methods: ev.code.walk.methods, instructions: ev.code.walk.instructions, incomplete: ev.code.walk.incomplete } } : {}),
+    },
+    ...(r.obfuscation ? { obfuscation: r.obfuscation } : {}),
     ...(ev.android
       ? {
           android: {
@@ -194,6 +232,7 @@ export function buildReport(r: ReportInputs): Report {
             binaries: ev.ios.binaries,
             privacyManifests: ev.ios.privacyManifests,
             declaredVsDetected: r.declaredVsDetected ?? { manifests: 0, declaresTracking: false, declaredTrackingDomains: [], detectedTrackingDomains: [], checks: [] },
+            ...(r.requiredReasonApis ? { requiredReasonApis: r.requiredReasonApis } : {}),
           },
         }
       : {}),

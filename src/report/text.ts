@@ -6,6 +6,7 @@ import type { CapabilityFinding } from '../analysis/capabilities.js';
 import { isTracker, type TrackerEvidence, type TrackerFinding } from '../analysis/trackers.js';
 import type { Category } from '../signatures/types.js';
 import type { Report } from './model.js';
+import { capabilityUseLines, obfuscationLines, trackerStatusLine, unexercisedPermissionsLine } from './text-attribution.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -54,6 +55,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   }
   if (report.signing && report.signing.certificates.length === 0) line(`  signer   ${c.yellow('not signed')}`);
   line();
+  out.push(...obfuscationLines(report, c.yellow));
 
   // What it can access
   const caps = report.capabilities.filter((x) => x.sensitivity !== 'low');
@@ -109,6 +111,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   line(c.bold('DETAILS'));
   const android = report.android;
   line(`  permissions   ${report.permissions.length} requested${android?.customPermissions.length ? `, ${android.customPermissions.length} declared by the app` : ''}`);
+  const unexercised = unexercisedPermissionsLine(report);
+  if (unexercised) line(unexercised);
   if (options.verbose) for (const p of report.permissions) line(`    ${p.name}${p.protectionLevel ? c.dim(` (${p.protectionLevel})`) : ''}${p.maxSdkVersion !== undefined ? c.dim(` up to API ${p.maxSdkVersion}`) : ''}`);
   if (android) {
     const exported = android.components.filter((x) => x.effectivelyExported).length;
@@ -148,7 +152,7 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 function formatCapability(cap: CapabilityFinding, c: Colours): string {
   const mark = cap.sensitivity === 'high' ? c.red('●') : c.yellow('●');
   const why = cap.evidence.map(evidenceLabel).join(', ');
-  const lines = [`  ${mark} ${cap.title} ${c.dim('— ' + why)}`, `      ${cap.description}`];
+  const lines = [`  ${mark} ${cap.title} ${c.dim('— ' + why)}`, `      ${cap.description}`, ...capabilityUseLines(cap, c.dim)];
   // iOS: the sentence the user is shown when asked — journalists quote it
   for (const e of cap.evidence) if (e.kind === 'usage-key' && e.purpose) lines.push(`      the app tells the user: “${e.purpose}”`);
   return lines.join('\n');
@@ -177,6 +181,8 @@ function formatTracker(t: TrackerFinding, c: Colours): string[] {
   const who = [t.vendor, t.parent ? `owned by ${t.parent}` : '', t.country ?? ''].filter(Boolean).join(', ');
   const conf = t.confidence === 'high' ? c.red('high') : t.confidence === 'medium' ? c.yellow('medium') : c.dim('low');
   const lines = [`    ${c.bold(t.name)}${t.version ? ` ${t.version}` : ''} — ${who}  [${conf} confidence]${t.firstParty ? c.dim(" (the app is the vendor's own)") : ''}`];
+  const status = trackerStatusLine(t, c.dim, c.red);
+  if (status) lines.push(status);
   // the strongest four items, and always the login scopes (what a login can ask the user for)
   const shown = t.evidence.filter((e, i) => i < 4 || e.kind === 'login-scope');
   for (const e of shown) lines.push(`      ${e.kind === 'login-scope' ? describeEvidence(e) : c.dim(describeEvidence(e))}`);

@@ -39,9 +39,23 @@ export interface DexWriterCode {
   registersSize: number;
   insSize: number;
   outsSize: number;
-  /** 16-bit code units */
-  insns: number[];
+  /**
+   * 16-bit code units; a reference item stands for a pool index the writer fills in once the pools
+   * are sorted (one unit, or two for `wide` string indices of const-string/jumbo). Build them with
+   * {@link asm}.
+   */
+  insns: DexCodeUnit[];
 }
+
+/** A pool index inside an instruction, resolved when the pools are laid out. */
+export type DexIndexRef =
+  | { ref: 'string'; value: string; wide?: boolean }
+  | { ref: 'type'; value: string }
+  | { ref: 'field'; value: DexWriterFieldRef }
+  | { ref: 'method'; value: DexWriterMethodRef }
+  | { ref: 'proto'; returnType: string; parameters: string[] };
+
+export type DexCodeUnit = number | DexIndexRef;
 
 export interface DexWriterField {
   name: string;
@@ -286,8 +300,20 @@ function buildEntry(input: DexWriterInput, version: number, base: number): Uint8
     methodSet.set(`${m.classDescriptor}->${m.name}${protoKey(m.returnType, m.parameters ?? [])}`, m);
   };
 
+  const addCodeRefs = (code: DexWriterCode | null | undefined): void => {
+    for (const u of code?.insns ?? []) {
+      if (typeof u === 'number') continue;
+      if (u.ref === 'string') strings.add(u.value);
+      else if (u.ref === 'type') addType(u.value);
+      else if (u.ref === 'field') addField(u.value);
+      else if (u.ref === 'method') addMethod(u.value);
+      else addProto(u.returnType, u.parameters);
+    }
+  };
+
   for (const t of input.types ?? []) addType(t);
   for (const c of classes) {
+    for (const m of [...(c.directMethods ?? []), ...(c.virtualMethods ?? [])]) addCodeRefs(m.code);
     addType(c.descriptor);
     const sup = c.superclass === undefined ? 'Ljava/lang/Object;' : c.superclass;
     if (sup) addType(sup);
@@ -375,13 +401,36 @@ function buildEntry(input: DexWriterInput, version: number, base: number): Uint8
           data.u16(code.outsSize);
           data.u16(0); // tries_size
           data.u32(0); // debug_info_off
-          data.u32(code.insns.length);
-          for (const u of code.insns) data.u16(u);
+          const units = resolveUnits(code.insns);
+          data.u32(units.length);
+          for (const u of units) data.u16(u);
         }
         const idx = methodIdx.get(`${c.descriptor}->${m.name}${protoKey(returnType, parameters)}`)!;
         return { idx, flags, codeOff };
       });
     classMethods.set(c, { direct: enc(c.directMethods), virtual: enc(c.virtualMethods) });
+  }
+
+  function resolveUnits(insns: DexCodeUnit[]): number[] {
+    const out: number[] = [];
+    for (const u of insns) {
+      if (typeof u === 'number') {
+        out.push(u & 0xffff);
+        continue;
+      }
+      let idx: number;
+      if (u.ref === 'string') idx = stringIdx.get(u.value)!;
+      else if (u.ref === 'type') idx = typeIdx.get(u.value)!;
+      else if (u.ref === 'field') idx = fieldIdx.get(`${u.value.classDescriptor}->${u.value.name}:${u.value.type}`)!;
+      else if (u.ref === 'method') idx = methodIdx.get(`${u.value.classDescriptor}->${u.value.name}${protoKey(u.value.returnType, u.value.parameters ?? [])}`)!;
+      else idx = protoIdx.get(protoKey(u.returnType, u.parameters))!;
+      if (u.ref === 'string' && u.wide) out.push(idx & 0xffff, idx >>> 16);
+      else {
+        if (idx > 0xffff) throw new Error(`dex-writer: ${u.ref} index ${idx} does not fit 16 bits`);
+        out.push(idx);
+      }
+    }
+    return out;
   }
 
   // type lists (4-byte aligned, deduplicated): proto parameters and class interfaces
@@ -600,3 +649,240 @@ export function sampleDexInput(version = 35): DexWriterInput {
     fieldRefs: [{ classDescriptor: 'Landroid/os/Build;', name: 'SERIAL', type: 'Ljava/lang/String;' }],
   };
 }
+
+// ---- an assembler for the instructions tests need ----------------------------------------------------
+// Encodings from https://source.android.com/docs/core/runtime/instruction-formats; opcodes from
+// https://source.android.com/docs/core/runtime/dalvik-bytecode. Each helper returns the code units
+// of one instruction (pool indices as references the writer resolves).
+
+const u4 = (v: number, name: string): number => {
+  if (!(v >= 0 && v <= 15)) throw new Error(`asm: ${name} ${v} does not fit 4 bits`);
+  return v;
+};
+const u8 = (v: number, name: string): number => {
+  if (!(v >= 0 && v <= 255)) throw new Error(`asm: ${name} ${v} does not fit 8 bits`);
+  return v;
+};
+const lo16 = (v: number) => v & 0xffff;
+const hi16 = (v: number) => (v >>> 16) & 0xffff;
+
+export type InvokeKind = 'virtual' | 'super' | 'direct' | 'static' | 'interface';
+const INVOKE_OPS: Record<InvokeKind, number> = { virtual: 0x6e, super: 0x6f, direct: 0x70, static: 0x71, interface: 0x72 };
+const INVOKE_RANGE_OPS: Record<InvokeKind, number> = { virtual: 0x74, super: 0x75, direct: 0x76, static: 0x77, interface: 0x78 };
+/** iget..iput-short (0x52..0x5f) and sget..sput-short (0x60..0x6d) share this order */
+export type FieldOpKind = '' | '-wide' | '-object' | '-boolean' | '-byte' | '-char' | '-short';
+const FIELD_KINDS: FieldOpKind[] = ['', '-wide', '-object', '-boolean', '-byte', '-char', '-short'];
+
+/** 35c register list: up to five registers C, D, E, F, G and the count A. */
+function regs35(op: number, args: number[]): number[] {
+  if (args.length > 5) throw new Error('asm: 35c takes at most 5 registers');
+  const [c = 0, d = 0, e = 0, f = 0, g = 0] = args.map((r, i) => u4(r, `register ${i}`));
+  return [op | (args.length << 12) | (g << 8), (f << 12) | (e << 8) | (d << 4) | c];
+}
+
+export const asm = {
+  nop: (): DexCodeUnit[] => [0x0000],
+  returnVoid: (): DexCodeUnit[] => [0x000e],
+  /** return / return-wide / return-object vAA */
+  ret: (reg: number, kind: '' | '-wide' | '-object' = ''): DexCodeUnit[] => [(kind === '' ? 0x0f : kind === '-wide' ? 0x10 : 0x11) | (u8(reg, 'register') << 8)],
+  /** move-result / -wide / -object vAA */
+  moveResult: (reg: number, kind: '' | '-wide' | '-object' = ''): DexCodeUnit[] => [(kind === '' ? 0x0a : kind === '-wide' ? 0x0b : 0x0c) | (u8(reg, 'register') << 8)],
+  /** move/from16 vAA, vBBBB (22x) */
+  moveFrom16: (a: number, b: number): DexCodeUnit[] => [0x02 | (u8(a, 'register') << 8), lo16(b)],
+  /** move/16 vAAAA, vBBBB (32x) */
+  move16: (a: number, b: number): DexCodeUnit[] => [0x03, lo16(a), lo16(b)],
+  /** const/4 vA, #+B (11n) */
+  const4: (reg: number, value: number): DexCodeUnit[] => [0x12 | (u4(reg, 'register') << 8) | ((value & 0xf) << 12)],
+  /** const/16 vAA, #+BBBB (21s) */
+  const16: (reg: number, value: number): DexCodeUnit[] => [0x13 | (u8(reg, 'register') << 8), lo16(value)],
+  /** const vAA, #+BBBBBBBB (31i) */
+  const32: (reg: number, value: number): DexCodeUnit[] => [0x14 | (u8(reg, 'register') << 8), lo16(value), hi16(value)],
+  /** const/high16 vAA, #+BBBB0000 (21h) */
+  constHigh16: (reg: number, high: number): DexCodeUnit[] => [0x15 | (u8(reg, 'register') << 8), lo16(high)],
+  /** const-wide vAA, #+BBBBBBBBBBBBBBBB (51l), value as a bigint */
+  constWide: (reg: number, value: bigint): DexCodeUnit[] => {
+    const v = BigInt.asUintN(64, value);
+    return [0x18 | (u8(reg, 'register') << 8), ...[0n, 16n, 32n, 48n].map((s) => Number((v >> s) & 0xffffn))];
+  },
+  /** const-string vAA, string@BBBB (21c) */
+  constString: (reg: number, value: string): DexCodeUnit[] => [0x1a | (u8(reg, 'register') << 8), { ref: 'string', value }],
+  /** const-string/jumbo vAA, string@BBBBBBBB (31c) */
+  constStringJumbo: (reg: number, value: string): DexCodeUnit[] => [0x1b | (u8(reg, 'register') << 8), { ref: 'string', value, wide: true }],
+  /** const-class vAA, type@BBBB */
+  constClass: (reg: number, type: string): DexCodeUnit[] => [0x1c | (u8(reg, 'register') << 8), { ref: 'type', value: type }],
+  /** check-cast vAA, type@BBBB */
+  checkCast: (reg: number, type: string): DexCodeUnit[] => [0x1f | (u8(reg, 'register') << 8), { ref: 'type', value: type }],
+  /** instance-of vA, vB, type@CCCC (22c) */
+  instanceOf: (a: number, b: number, type: string): DexCodeUnit[] => [0x20 | (u4(a, 'register') << 8) | (u4(b, 'register') << 12), { ref: 'type', value: type }],
+  /** new-instance vAA, type@BBBB */
+  newInstance: (reg: number, type: string): DexCodeUnit[] => [0x22 | (u8(reg, 'register') << 8), { ref: 'type', value: type }],
+  /** new-array vA, vB, type@CCCC */
+  newArray: (a: number, b: number, type: string): DexCodeUnit[] => [0x23 | (u4(a, 'register') << 8) | (u4(b, 'register') << 12), { ref: 'type', value: type }],
+  /** filled-new-array {vC..vG}, type@BBBB (35c) */
+  filledNewArray: (type: string, args: number[]): DexCodeUnit[] => {
+    const [first, second] = regs35(0x24, args);
+    return [first, { ref: 'type', value: type }, second];
+  },
+  /** filled-new-array/range {vCCCC .. vNNNN}, type@BBBB (3rc) */
+  filledNewArrayRange: (type: string, first: number, count: number): DexCodeUnit[] => [0x25 | (u8(count, 'count') << 8), { ref: 'type', value: type }, lo16(first)],
+  /** throw vAA */
+  throw: (reg: number): DexCodeUnit[] => [0x27 | (u8(reg, 'register') << 8)],
+  /** goto +AA (10t) */
+  goto: (offset: number): DexCodeUnit[] => [0x28 | ((offset & 0xff) << 8)],
+  /** goto/16 +AAAA (20t) */
+  goto16: (offset: number): DexCodeUnit[] => [0x29, lo16(offset)],
+  /** goto/32 +AAAAAAAA (30t) */
+  goto32: (offset: number): DexCodeUnit[] => [0x2a, lo16(offset), hi16(offset)],
+  /** packed-switch / sparse-switch / fill-array-data vAA, +BBBBBBBB (31t): offset to the payload */
+  packedSwitch: (reg: number, offset: number): DexCodeUnit[] => [0x2b | (u8(reg, 'register') << 8), lo16(offset), hi16(offset)],
+  sparseSwitch: (reg: number, offset: number): DexCodeUnit[] => [0x2c | (u8(reg, 'register') << 8), lo16(offset), hi16(offset)],
+  fillArrayData: (reg: number, offset: number): DexCodeUnit[] => [0x26 | (u8(reg, 'register') << 8), lo16(offset), hi16(offset)],
+  /** if-eq..if-le vA, vB, +CCCC (22t); test 0..5 */
+  ifTest: (test: number, a: number, b: number, offset: number): DexCodeUnit[] => [(0x32 + test) | (u4(a, 'register') << 8) | (u4(b, 'register') << 12), lo16(offset)],
+  /** if-eqz..if-lez vAA, +BBBB (21t); test 0..5 */
+  ifTestZ: (test: number, reg: number, offset: number): DexCodeUnit[] => [(0x38 + test) | (u8(reg, 'register') << 8), lo16(offset)],
+  /** cmpkind / arrayop / binop vAA, vBB, vCC (23x) */
+  op23x: (op: number, a: number, b: number, c: number): DexCodeUnit[] => [op | (u8(a, 'register') << 8), u8(b, 'register') | (u8(c, 'register') << 8)],
+  /** unop / binop/2addr vA, vB (12x) */
+  op12x: (op: number, a: number, b: number): DexCodeUnit[] => [op | (u4(a, 'register') << 8) | (u4(b, 'register') << 12)],
+  /** binop/lit16 vA, vB, #+CCCC (22s) */
+  op22s: (op: number, a: number, b: number, lit: number): DexCodeUnit[] => [op | (u4(a, 'register') << 8) | (u4(b, 'register') << 12), lo16(lit)],
+  /** binop/lit8 vAA, vBB, #+CC (22b) */
+  op22b: (op: number, a: number, b: number, lit: number): DexCodeUnit[] => [op | (u8(a, 'register') << 8), u8(b, 'register') | ((lit & 0xff) << 8)],
+  /** iget{kind} vA, vB, field@CCCC (22c) */
+  iget: (a: number, obj: number, field: DexWriterFieldRef, kind: FieldOpKind = ''): DexCodeUnit[] => [(0x52 + FIELD_KINDS.indexOf(kind)) | (u4(a, 'register') << 8) | (u4(obj, 'register') << 12), { ref: 'field', value: field }],
+  /** iput{kind} vA, vB, field@CCCC (22c) */
+  iput: (a: number, obj: number, field: DexWriterFieldRef, kind: FieldOpKind = ''): DexCodeUnit[] => [(0x59 + FIELD_KINDS.indexOf(kind)) | (u4(a, 'register') << 8) | (u4(obj, 'register') << 12), { ref: 'field', value: field }],
+  /** sget{kind} vAA, field@BBBB (21c) */
+  sget: (reg: number, field: DexWriterFieldRef, kind: FieldOpKind = ''): DexCodeUnit[] => [(0x60 + FIELD_KINDS.indexOf(kind)) | (u8(reg, 'register') << 8), { ref: 'field', value: field }],
+  /** sput{kind} vAA, field@BBBB (21c) */
+  sput: (reg: number, field: DexWriterFieldRef, kind: FieldOpKind = ''): DexCodeUnit[] => [(0x67 + FIELD_KINDS.indexOf(kind)) | (u8(reg, 'register') << 8), { ref: 'field', value: field }],
+  /** invoke-{kind} {vC, vD, vE, vF, vG}, meth@BBBB (35c) */
+  invoke: (kind: InvokeKind, method: DexWriterMethodRef, args: number[] = []): DexCodeUnit[] => {
+    const [first, second] = regs35(INVOKE_OPS[kind], args);
+    return [first, { ref: 'method', value: method }, second];
+  },
+  /** invoke-{kind}/range {vCCCC .. vNNNN}, meth@BBBB (3rc) */
+  invokeRange: (kind: InvokeKind, method: DexWriterMethodRef, first: number, count: number): DexCodeUnit[] => [INVOKE_RANGE_OPS[kind] | (u8(count, 'count') << 8), { ref: 'method', value: method }, lo16(first)],
+  /** invoke-polymorphic {vC..vG}, meth@BBBB, proto@HHHH (45cc) */
+  invokePolymorphic: (method: DexWriterMethodRef, args: number[], proto: { returnType: string; parameters: string[] }): DexCodeUnit[] => {
+    const [first, second] = regs35(0xfa, args);
+    return [first, { ref: 'method', value: method }, second, { ref: 'proto', ...proto }];
+  },
+  /** invoke-polymorphic/range {vCCCC .. vNNNN}, meth@BBBB, proto@HHHH (4rcc) */
+  invokePolymorphicRange: (method: DexWriterMethodRef, first: number, count: number, proto: { returnType: string; parameters: string[] }): DexCodeUnit[] => [
+    0xfb | (u8(count, 'count') << 8),
+    { ref: 'method', value: method },
+    lo16(first),
+    { ref: 'proto', ...proto },
+  ],
+  /** const-method-type vAA, proto@BBBB (21c) */
+  constMethodType: (reg: number, proto: { returnType: string; parameters: string[] }): DexCodeUnit[] => [0xff | (u8(reg, 'register') << 8), { ref: 'proto', ...proto }],
+  /** packed-switch-payload: ident, size, first_key, targets (relative to the switch instruction) */
+  packedSwitchPayload: (firstKey: number, targets: number[]): DexCodeUnit[] => [0x0100, targets.length, lo16(firstKey), hi16(firstKey), ...targets.flatMap((t) => [lo16(t), hi16(t)])],
+  /** sparse-switch-payload: ident, size, sorted keys, targets */
+  sparseSwitchPayload: (cases: [key: number, target: number][]): DexCodeUnit[] => [
+    0x0200,
+    cases.length,
+    ...cases.flatMap(([k]) => [lo16(k), hi16(k)]),
+    ...cases.flatMap(([, t]) => [lo16(t), hi16(t)]),
+  ],
+  /** fill-array-data-payload: ident, element_width, size, data (padded to whole code units) */
+  fillArrayDataPayload: (width: number, elements: number[]): DexCodeUnit[] => {
+    const bytes: number[] = [];
+    for (const e of elements) for (let b = 0; b < width; b++) bytes.push(Number((BigInt.asUintN(64, BigInt(e)) >> BigInt(8 * b)) & 0xffn));
+    if (bytes.length % 2) bytes.push(0);
+    const units: number[] = [];
+    for (let i = 0; i < bytes.length; i += 2) units.push(bytes[i] | (bytes[i + 1] << 8));
+    return [0x0300, width, lo16(elements.length), hi16(elements.length), ...units];
+  },
+};
+
+/** Concatenates instructions into a method body; `registers` must cover the arguments (ins) at the top. */
+export function codeOf(registersSize: number, insSize: number, outsSize: number, ...instructions: DexCodeUnit[][]): DexWriterCode {
+  return { registersSize, insSize, outsSize, insns: instructions.flat() };
+}
+
+// ---- fixtures using every instruction format ------------------------------------------------------
+
+const EF_LM = 'Landroid/location/LocationManager;';
+const efGetLast = { classDescriptor: EF_LM, name: 'getLastKnownLocation', returnType: 'Landroid/location/Location;', parameters: ['Ljava/lang/String;'] };
+const efContactsUri = { classDescriptor: 'Landroid/provider/ContactsContract$Contacts;', name: 'CONTENT_URI', type: 'Landroid/net/Uri;' };
+
+/**
+ * Every instruction format of the spec, once (a method body for the walker tests and the dexdump
+ * cross-check); branch offsets are not meant to be followed.
+ */
+export function everyFormatBody(): DexCodeUnit[][] {
+  return [
+    asm.nop(), // 10x
+    asm.op12x(0x01, 0, 1), // 12x move
+    asm.const4(0, 3), // 11n
+    asm.moveResult(0), // 11x
+    asm.goto(1), // 10t
+    asm.goto16(2), // 20t
+    asm.moveFrom16(2, 300), // 22x
+    asm.ifTestZ(0, 0, 2), // 21t
+    asm.const16(1, -5), // 21s
+    asm.constHigh16(1, 0x4120), // 21h
+    asm.constString(2, 'content://com.android.contacts/contacts'), // 21c string
+    asm.newInstance(3, 'Lcom/example/Thing;'), // 21c type
+    asm.sget(4, efContactsUri, '-object'), // 21c field
+    asm.op23x(0x90, 0, 1, 2), // 23x add-int
+    asm.op22b(0xd8, 0, 1, 7), // 22b add-int/lit8
+    asm.ifTest(0, 0, 1, 2), // 22t
+    asm.op22s(0xd0, 0, 1, 1000), // 22s add-int/lit16
+    asm.instanceOf(0, 1, 'Lcom/example/Thing;'), // 22c type
+    asm.iget(0, 1, { classDescriptor: 'Lcom/example/Thing;', name: 'count', type: 'I' }), // 22c field
+    asm.goto32(3), // 30t
+    asm.move16(300, 301), // 32x
+    asm.const32(0, 0x12345678), // 31i
+    asm.constStringJumbo(0, 'jumbo string'), // 31c
+    asm.invoke('virtual', efGetLast, [5, 6]), // 35c method
+    asm.filledNewArray('[I', [0, 1, 2]), // 35c type
+    asm.invokeRange('static', { classDescriptor: 'Lcom/example/Thing;', name: 'many', returnType: 'V', parameters: ['I', 'I', 'I', 'I', 'I', 'I'] }, 10, 6), // 3rc
+    asm.invokePolymorphic({ classDescriptor: 'Ljava/lang/invoke/MethodHandle;', name: 'invoke', returnType: 'Ljava/lang/Object;', parameters: ['[Ljava/lang/Object;'] }, [0, 1], { returnType: 'V', parameters: ['I'] }), // 45cc
+    asm.invokePolymorphicRange({ classDescriptor: 'Ljava/lang/invoke/MethodHandle;', name: 'invokeExact', returnType: 'Ljava/lang/Object;', parameters: ['[Ljava/lang/Object;'] }, 10, 3, { returnType: 'V', parameters: ['I', 'I'] }), // 4rcc
+    asm.constWide(0, 0x0123456789abcdefn), // 51l
+    asm.constMethodType(0, { returnType: 'V', parameters: ['I'] }), // 21c proto
+    asm.packedSwitch(0, 8), // 31t → packed payload
+    asm.sparseSwitch(0, 14), // 31t → sparse payload
+    asm.fillArrayData(0, 22), // 31t → array payload
+    asm.returnVoid(),
+    // payloads at even offsets (each preceded by padding when needed in the tests below)
+  ];
+}
+
+/** A DEX whose methods use every format, through the writer (indices resolved by it). */
+export function everyFormatDex(): DexWriterInput {
+  const body = everyFormatBody();
+  const flat = body.flat();
+  const padded = flat.length % 2 === 0 ? [] : [asm.nop()];
+  return {
+    classes: [
+      {
+        descriptor: 'Lcom/example/Formats;',
+        directMethods: [
+          {
+            name: 'all',
+            accessFlags: 0x9,
+            code: codeOf(
+              400,
+              0,
+              10,
+              // branch offsets in this body are not meant to be followed; the payloads follow it
+              ...body,
+              ...padded,
+              asm.packedSwitchPayload(0, [2, 4]),
+              asm.sparseSwitchPayload([[-1, 2], [7, 4]]),
+              asm.fillArrayDataPayload(4, [1, 2, 3]),
+            ),
+          },
+          { name: 'calls', accessFlags: 0x9, code: codeOf(3, 0, 2, asm.constString(0, 'gps'), asm.invoke('virtual', efGetLast, [1, 0]), asm.moveResult(2, '-object'), asm.returnVoid()) },
+        ],
+      },
+      { descriptor: 'Lcom/example/Thing;', instanceFields: [{ name: 'count', type: 'I' }], directMethods: [{ name: 'many', accessFlags: 0x9, parameters: ['I', 'I', 'I', 'I', 'I', 'I'] }] },
+    ],
+  };
+}
+

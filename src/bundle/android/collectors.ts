@@ -6,9 +6,10 @@
 import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
-import type { AndroidEvidence, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
+import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
 import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
+import { newWalkState, walkDex, type WalkState } from './code-walk.js';
 import { readDexFiles, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
@@ -24,6 +25,8 @@ export interface CollectContext {
   wantedStrings: ReadonlySet<string>;
   /** decoded resources.arsc, shared by collectors that resolve references */
   resources?: ResourceTable;
+  /** sensitive APIs and code groups to record while walking the bytecode; no walk without it */
+  apis?: ApiQuery;
 }
 
 export interface Collector {
@@ -69,10 +72,12 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
   {
     id: 'dex',
     reads: 'classes*.dex',
-    produces: 'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings',
+    produces:
+      'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings; with an ApiQuery, sensitive API use per calling class and references between SDKs and app code (bytecode walk)',
     collect(ctx, ev) {
       const { dex, warnings } = readDexFiles(ctx.view);
       ev.warnings.push(...warnings);
+      const walk: WalkState | undefined = ctx.apis ? newWalkState(ctx.apis, ev.identity.id) : undefined;
       const defined = ev.code.defined;
       const referenced = ev.code.referenced;
       const hosts = new Map<string, Evidence['domains'][number]>();
@@ -103,7 +108,18 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
             hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
           }
         }
+        if (walk) {
+          const before = walk.anomalies.length;
+          walkDex(d, entry, walk);
+          d.anomalies.push(...walk.anomalies.slice(before));
+        }
         ev.warnings.push(...anomalyWarnings(entry, d.anomalies));
+      }
+      if (walk) {
+        ev.code.apiUse = walk.apiUse.sort((a, b) => cmp(a.api, b.api) || cmp(a.caller, b.caller));
+        ev.code.crossRefs = [...walk.crossRefs.values()].sort((a, b) => cmp(a.to, b.to) || cmp(a.from, b.from));
+        walk.stats.ms = Math.round(walk.stats.ms * 10) / 10;
+        ev.code.walk = walk.stats;
       }
       for (const name of defined.keys()) referenced.delete(name);
       ev.code.binaries = dex.length;
@@ -154,10 +170,11 @@ export function collectAndroidEvidence(
   view: BundleView,
   wantedStrings: ReadonlySet<string> = new Set(),
   timing?: Record<string, number>,
+  apis?: ApiQuery,
 ): Evidence {
   const ev = emptyAndroidEvidence();
   ev.warnings.push(...anomalyWarnings(undefined, view.anomalies));
-  const ctx: CollectContext = { view, wantedStrings };
+  const ctx: CollectContext = { view, wantedStrings, ...(apis ? { apis } : {}) };
   for (const c of ANDROID_COLLECTORS) {
     const started = performance.now();
     if (c.id === 'manifest') {

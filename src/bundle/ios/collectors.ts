@@ -8,7 +8,7 @@
  */
 import { TrackscanError } from '../../errors.js';
 import { hostsInString } from '../../evidence/hosts.js';
-import type { DomainEvidence, Evidence, IosBinaryEvidence, IosEvidence, PrivacyManifestEvidence, Warning } from '../../evidence/types.js';
+import type { ApiQuery, ApiUseEvidence, DomainEvidence, Evidence, IosBinaryEvidence, IosEvidence, PrivacyManifestEvidence, Warning } from '../../evidence/types.js';
 import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import { parseMachO, preferredSlices } from '../../formats/macho.js';
 import { asString, asStringArray, isDict, parsePlist, type PlistDict, type PlistValue } from '../../formats/plist.js';
@@ -30,6 +30,8 @@ export interface IosContext {
   wantedStrings: ReadonlySet<string>;
   /** parsed Info.plist per bundle path */
   plists: Map<string, PlistDict>;
+  /** sensitive classes, selectors and symbols to record per binary */
+  apis?: ApiQuery;
 }
 
 export interface IosCollector {
@@ -277,6 +279,7 @@ function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string
       }
     }
   }
+  if (ctx.apis) recordApiUse(ctx.apis, slices, file, (ev.code.apiUse ??= []));
   if (role === 'main') {
     const sig = s.codeSignature();
     if (sig) {
@@ -296,6 +299,40 @@ function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string
   }
   ev.warnings.push(...anomalyWarnings(file, m.anomalies));
   return bin;
+}
+
+/**
+ * Sensitive API use of one binary: a class it imports (`_OBJC_CLASS_$_CLLocationManager`) together
+ * with one of that class's selectors in its `__objc_methname`, an imported C symbol
+ * (`_ABAddressBookCopyArrayOfAllPeople`, `_mach_absolute_time`), or a required-reason selector.
+ * Attributed to the binary (its framework, or the app); one record per API per binary.
+ */
+function recordApiUse(q: ApiQuery, slices: ReturnType<typeof preferredSlices>, file: string, out: ApiUseEvidence[]): void {
+  const imported = new Set<string>();
+  const classes = new Set<string>();
+  const selectors = new Set<string>();
+  for (const sl of slices) {
+    for (const sym of sl.symbols()) {
+      if ((sym.type & N_TYPE) !== N_UNDF || !(sym.type & N_EXT)) continue;
+      imported.add(sym.name);
+      if (sym.name.startsWith(OBJC_CLASS_SYMBOL)) classes.add(sym.name.slice(OBJC_CLASS_SYMBOL.length));
+    }
+    if (!sl.encrypted) for (const sel of sl.objcSelectorNames()) selectors.add(sel);
+  }
+  const found = new Map<string, string>(); // api id → location
+  for (const cls of classes) {
+    const sels = q.iosSelectors.get(cls);
+    if (!sels) continue;
+    for (const [sel, id] of sels) if (selectors.has(sel) && !found.has(id)) found.set(id, `${OBJC_CLASS_SYMBOL}${cls} + ${sel}`);
+  }
+  for (const sym of imported) {
+    const id = q.iosSymbols.get(sym);
+    if (id !== undefined && !found.has(id)) found.set(id, `symbol ${sym}`);
+  }
+  for (const [sel, id] of q.iosBareSelectors) if (selectors.has(sel) && !found.has(id)) found.set(id, `selector ${sel}`);
+  for (const [api, location] of [...found].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    out.push({ api, caller: file, count: 1, provenance: { entry: file, location, collector: 'macho' } });
+  }
 }
 
 export function readPrivacyManifest(d: PlistDict, path: string, bundle: string): PrivacyManifestEvidence {
@@ -320,7 +357,7 @@ export function readPrivacyManifest(d: PlistDict, path: string, bundle: string):
 }
 
 /** Runs every collector over an iOS app. Throws only when there is no app or its Info.plist is unreadable. */
-export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<string> = new Set(), timing?: Record<string, number>): Evidence {
+export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<string> = new Set(), timing?: Record<string, number>, apis?: ApiQuery): Evidence {
   const layout = findApp(view.entries);
   if (!layout) throw new TrackscanError('NOT_A_BUNDLE', 'no Payload/<Name>.app/Info.plist: not an iOS app', { file: view.name });
   const ev = emptyIosEvidence(`${layout.root}Info.plist`);
@@ -328,7 +365,8 @@ export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<
   if (layout.otherApps.length) {
     ev.warnings.push({ code: 'several-apps', message: `the input holds ${layout.otherApps.length + 1} apps; only ${layout.root} was scanned` });
   }
-  const ctx: IosContext = { view, layout, wantedStrings, plists: new Map() };
+  const ctx: IosContext = { view, layout, wantedStrings, plists: new Map(), ...(apis ? { apis } : {}) };
+  if (apis) ev.code.apiUse = [];
   for (const c of IOS_COLLECTORS) {
     const started = performance.now();
     if (c.id === 'info-plist') c.collect(ctx, ev);

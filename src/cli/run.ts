@@ -2,7 +2,7 @@
  * The CLI entry point the tests call: `run(argv, io) → exit code`. No process.exit, no direct
  * console use; main.ts binds it to the real process.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ZipArchive } from '../archive/zip.js';
 import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, EXIT_INTERRUPTED, defaultWorkers, renderBatchSummary, runBatch } from '../batch/batch.js';
@@ -16,9 +16,13 @@ import { definedClassNames, readManifest } from '../bundle/android/entries.js';
 import type { EntryWarning } from '../bundle/view.js';
 import { TrackscanError } from '../errors.js';
 import { renderAxmlAsXml } from '../formats/axml-xml.js';
-import { renderJson } from '../report/json.js';
-import { renderText } from '../report/text.js';
+import { diffReports, looksLikeJson, parseSavedReport, renderDiffJson, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
+import { FORMAT_NAMES, getFormat } from '../report/formats.js';
+import type { Report } from '../report/model.js';
+import { EMPTY_POLICY, PolicyError, evaluatePolicy, formatPolicyResult, mergePolicies, parsePolicy, parsePolicyFile, type Policy } from '../report/policy.js';
 import { Scanner } from '../scan.js';
+import { loadSignaturesWithUserDirs } from '../signatures/load.js';
+import { registerSignatureCommands } from './signatures.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, exitCode } from './exit-codes.js';
 
@@ -48,8 +52,15 @@ export async function run(argv: string[], io: Io): Promise<number> {
   const scan = program
     .command('scan')
     .description('scan app bundles for tracking SDKs and what each app can access: one bundle (a report), or folders and lists of bundles (a batch)')
-    .argument('[inputs...]', 'an .apk file; or several bundles and folders (scanned recursively) for a batch')
-    .addOption(new Option('-f, --format <format>', 'output format: text or json for one bundle; ndjson or csv for a batch').choices(['text', 'json', 'ndjson', 'csv']).default('text'))
+    .argument('[inputs...]', 'an .apk, .ipa, zipped .app or .app folder; or several bundles and folders (scanned recursively) for a batch')
+    .addOption(
+      new Option('-f, --format <format>', `output format: ${FORMAT_NAMES.join(', ')} for one bundle; ndjson or csv for a batch`)
+        .choices([...FORMAT_NAMES, 'markdown', 'txt', 'ndjson', 'csv'])
+        .default('text'),
+    )
+    .option('--fail-on <rules>', 'policy: exit 1 when the report matches any rule, e.g. "tracker:advertising,capability:contacts" (repeatable; see README, "Policy")', collect, [])
+    .option('--policy <file>', 'policy: a JSON policy file ({failOn, minConfidence, allow})')
+    .option('--signatures <dir>', 'add a folder of your own signatures (validated first; repeatable)', collect, [])
     .option('-o, --output <file>', 'write to a file instead of stdout (a batch appends to it and resumes)')
     .option('-v, --verbose', 'text: list every permission, host name and warning')
     .option('--no-color', 'text: no colour even on a terminal')
@@ -78,24 +89,66 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return;
     }
     const bundle = inputs[0];
+    let scanner: Scanner;
+    let policy: Policy | undefined;
     try {
-      const scanner = new Scanner();
+      scanner = new Scanner(opts.signatures.length ? loadSignaturesWithUserDirs(opts.signatures) : undefined);
+      policy = readPolicy(opts, scanner);
+    } catch (e) {
+      io.stderr(`trackscan: ${e instanceof TrackscanError ? describeError(e.file ?? '', e) : (e as Error).message}\n`);
+      code = EXIT_USAGE;
+      return;
+    }
+    try {
       const work = () => scanner.scanFile(bundle, { timing: opts.timing });
       const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
       const toTerminal = !opts.output && io.stdoutIsTTY === true;
-      const text =
-        opts.format === 'json'
-          ? renderJson(report)
-          : renderText(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
+      const format = getFormat(opts.format)!;
+      const text = format.encode(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
       if (opts.output) writeFileSync(opts.output, text);
       else io.stdout(text);
       code = EXIT_OK;
+      if (policy) {
+        const result = evaluatePolicy(policy, report);
+        io.stderr(formatPolicyResult(result));
+        code = exitCode({ policyFailed: !result.passed });
+      }
     } catch (e) {
       io.stderr(`trackscan: ${describeError(bundle, e)}\n`);
       if (opts.debug && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
       code = EXIT_INPUT_FAILED;
     }
   });
+
+  program
+    .command('diff')
+    .description('what changed between two versions of an app: trackers, permissions, capabilities, hosts, signer, privacy manifests')
+    .argument('<old>', 'a bundle, or a JSON report saved with `scan --format json`')
+    .argument('<new>', 'a bundle, or a JSON report')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
+    .action((oldPath: string, newPath: string, opts: { format: 'text' | 'md' | 'json' }) => {
+      let scanner: Scanner | undefined;
+      const load = (p: string): Report => {
+        const bytes = readFileSync(p);
+        if (looksLikeJson(bytes)) return parseSavedReport(bytes.toString('utf8'));
+        scanner ??= new Scanner();
+        return scanner.scanFile(p);
+      };
+      let current = oldPath;
+      try {
+        const a = load(oldPath);
+        current = newPath;
+        const b = load(newPath);
+        const d = diffReports(a, b);
+        io.stdout(opts.format === 'json' ? renderDiffJson(d) : opts.format === 'md' ? renderDiffMarkdown(d) : renderDiffText(d));
+        code = EXIT_OK;
+      } catch (e) {
+        io.stderr(`trackscan: ${describeError(current, e)}\n`);
+        code = EXIT_INPUT_FAILED;
+      }
+    });
+
+  registerSignatureCommands(program, io, (c) => (code = c));
 
   program
     .command('stats')
@@ -184,8 +237,33 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return code;
 }
 
+/** Commander collector for repeatable options. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** The policy from --fail-on and --policy; undefined when neither is given. Throws PolicyError (usage). */
+function readPolicy(opts: ScanCliOptions, scanner: Scanner): Policy | undefined {
+  if (!opts.failOn.length && !opts.policy) return undefined;
+  const parseOptions = { knownTrackers: new Set(scanner.db.sdks.map((s) => s.id)) };
+  let policy = opts.failOn.length ? parsePolicy(opts.failOn, parseOptions) : EMPTY_POLICY;
+  if (opts.policy) {
+    let text: string;
+    try {
+      text = readFileSync(opts.policy, 'utf8');
+    } catch (e) {
+      throw new PolicyError(`cannot read the policy file ${opts.policy}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    policy = mergePolicies(policy, parsePolicyFile(text, parseOptions));
+  }
+  return policy;
+}
+
 interface ScanCliOptions {
-  format: 'text' | 'json' | 'ndjson' | 'csv';
+  format: string;
+  failOn: string[];
+  policy?: string;
+  signatures: string[];
   output?: string;
   verbose?: boolean;
   color: boolean;
@@ -216,9 +294,11 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
     io.stderr(`trackscan: ${msg}\n`);
     return EXIT_USAGE;
   };
-  if (!formatDefaulted && (opts.format === 'text' || opts.format === 'json')) {
+  if (!formatDefaulted && opts.format !== 'ndjson' && opts.format !== 'csv') {
     return usage(`--format ${opts.format} is for one bundle; a batch writes ndjson (one report per line), csv, or SQLite (--db)`);
   }
+  if (opts.failOn.length || opts.policy) return usage('--fail-on and --policy gate one bundle at a time (a review); a batch records results for analysis');
+  if (opts.signatures.length) return usage('--signatures applies to one bundle for now; batch workers load the built-in database');
   const format = opts.format === 'csv' ? 'csv' : 'ndjson';
   const positive = (name: string, v: string | undefined, integer: boolean): number | undefined => {
     if (v === undefined) return undefined;

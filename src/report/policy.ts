@@ -263,7 +263,7 @@ function matchRule(rule: PolicyRule, report: Report, minConfidence: Confidence):
     case 'category':
       return trackers
         .filter((t) => isTracking(t.categories) && t.categories.includes(rule.category as never))
-        .map((t) => ({ subject: `tracker:${t.id}`, message: `contains ${t.name} (${t.vendor}), a ${rule.category} SDK (${t.confidence} confidence)` }));
+        .map((t) => ({ subject: `tracker:${t.id}`, message: `contains ${t.name} (${t.vendor}), ${/^[aeiou]/.test(rule.category) ? 'an' : 'a'} ${rule.category} SDK (${t.confidence} confidence)` }));
     case 'capability':
       return report.capabilities
         .filter((c) => (rule.id === '*' ? c.sensitivity !== 'low' : c.id === rule.id || c.id.startsWith(`${rule.id}-`)))

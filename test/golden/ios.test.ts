@@ -109,7 +109,7 @@ describe('samples/campaign-app.ipa (the iOS twin of campaign-app.apk)', () => {
     expect(r.capabilities.map((c) => c.id)).toEqual(expect.arrayContaining(['contacts', 'location-precise', 'location-background', 'bluetooth-scan', 'beacons', 'advertising-id', 'push-messaging']));
 
     // Firebase Analytics linked statically: known by its classes in the main executable
-    const fir = finding(r, 'firebase-analytics').evidence.find((e) => e.kind === 'code-defined')!;
+    const fir = finding(r, 'firebase-analytics').evidence.find((e) => e.kind === 'code-defined' && e.searchedFor === 'FIRAnalytics')!;
     expect(fir.examples).toEqual(['FIRAnalytics', 'FIRAnalyticsConfiguration']);
     expect(fir.locations.every((l) => l.entry === 'Payload/Campaign2020.app/Campaign2020')).toBe(true);
     // Facebook: embedded frameworks, linked by the executable, configured in Info.plist; Login shows its Graph API permissions
@@ -274,17 +274,16 @@ describe('iOS golden fixtures', () => {
   });
 
   describe('ios-no-trackers.ipa: class names that only look like SDK prefixes', () => {
-    // BranchOfficeViewController: Branch's signature claims the bare word `Branch` as a class prefix, and
-    // `Office` starts a new CamelCase word, so the word-boundary rule lets it through (see the report).
-    const KNOWN_DEFECTS = new Set<string>(['BranchOfficeViewController']);
+    // BranchOfficeViewController: a bare `Branch` class prefix would claim it (`Office` starts a new
+    // CamelCase word); Branch's signature lists its specific class names instead.
     for (const cls of LOOKALIKE_CLASSES) {
-      (KNOWN_DEFECTS.has(cls) ? it.fails : it)(`${cls} is claimed by no SDK`, () => {
+      it(`${cls} is claimed by no SDK`, () => {
         const r = scan('ios-no-trackers.ipa');
         const claimed = r.trackers.filter((t) => t.evidence.some((e) => e.examples.includes(cls))).map((t) => t.id);
         expect(claimed).toEqual([]);
       });
     }
-    it.fails('reports no tracker at all (fails while BranchOfficeViewController is taken for Branch)', () => {
+    it('reports no tracker at all', () => {
       expect(ids(scan('ios-no-trackers.ipa'))).toEqual([]);
     });
     it('matches its golden report', () => {
@@ -312,7 +311,7 @@ describe('iOS golden fixtures', () => {
     const APP_PLIST = 'Payload/Meetups.app/Info.plist';
     const EXT_PLIST = 'Payload/Meetups.app/PlugIns/MeetupsKeyboard.appex/Info.plist';
 
-    it('reports each key of the app and its extension once, with the sentence the user is shown', () => {
+    it('reports each key of the app and of its extension, with the sentence the user is shown', () => {
       const r = scan('ios-usage-keys.ipa');
       for (const [key, text] of Object.entries(USAGE_KEYS_APP)) {
         const p = r.permissions.find((x) => x.name === key);
@@ -331,7 +330,10 @@ describe('iOS golden fixtures', () => {
       // look-alike keys are not usage descriptions
       const names = r.permissions.map((x) => x.name);
       for (const k of ['NSLocationDefaultAccuracyReduced', 'NSBonjourServices', 'NSHealthRequiredReadAuthorizationTypeIdentifiers', 'UsageDescriptionNote']) expect(names).not.toContain(k);
-      expect(names.length).toBe(new Set(names).size);
+      // one entry per (key, bundle): only the microphone key is declared by both
+      const perBundle = r.permissions.map((x) => `${x.name} ${x.provenance.entry}`);
+      expect(perBundle.length).toBe(new Set(perBundle).size);
+      expect(names.filter((n) => n === 'NSMicrophoneUsageDescription')).toHaveLength(2);
       expect(r.warnings).toEqual([]);
       expectGolden('ios-usage-keys.ipa', r);
     });
@@ -342,8 +344,8 @@ describe('iOS golden fixtures', () => {
     });
 
     // The extension's keyboard asks for the microphone with its own sentence; the app asks with another.
-    // Both prompts can be shown, so both texts should be in the report (today the extension's is dropped).
-    it.fails("an extension's own text for a key the app also declares is reported too", () => {
+    // Both prompts can be shown, so both texts are in the report.
+    it("an extension's own text for a key the app also declares is reported too", () => {
       const r = scan('ios-usage-keys.ipa');
       const mic = r.permissions.filter((x) => x.name === 'NSMicrophoneUsageDescription');
       expect(mic.map((p) => [p.purpose, p.provenance.entry])).toEqual(

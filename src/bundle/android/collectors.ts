@@ -173,7 +173,6 @@ export function collectAndroidEvidence(
   apis?: ApiQuery,
 ): Evidence {
   const ev = emptyAndroidEvidence();
-  ev.warnings.push(...anomalyWarnings(undefined, view.anomalies));
   const ctx: CollectContext = { view, wantedStrings, ...(apis ? { apis } : {}) };
   for (const c of ANDROID_COLLECTORS) {
     const started = performance.now();
@@ -185,6 +184,8 @@ export function collectAndroidEvidence(
     }
     if (timing) timing[`collect.${c.id}`] = Math.round((performance.now() - started) * 10) / 10;
   }
+  // the archive's anomalies last: reading entries adds to them (encrypted flags, unknown methods, CRC)
+  ev.warnings.unshift(...anomalyWarnings(undefined, view.anomalies));
   return ev;
 }
 

@@ -75,16 +75,15 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
       };
       if (!ev.identity.id) ev.warnings.push({ code: 'bundle-id-missing', message: 'Info.plist has no CFBundleIdentifier', entry: ios.infoPlist });
 
-      // Usage descriptions: the app's, then its extensions' (an extension asks the user too).
-      const seen = new Set<string>();
+      // Usage descriptions: the app's, then its extensions' (an extension asks the user too,
+      // with its own sentence, so a key the app also declares is reported again).
       for (const b of layout.bundles) {
         if (b.kind !== 'app' && b.kind !== 'extension') continue;
         const plist = ctx.plists.get(b.path);
         if (!plist) continue;
         const file = `${b.path === '' ? '' : b.path + '/'}Info.plist`;
         for (const key of Object.keys(plist).sort()) {
-          if (!isUsageKey(key) || seen.has(key)) continue;
-          seen.add(key);
+          if (!isUsageKey(key)) continue;
           const v = plist[key];
           ev.permissions.push({
             name: key,
@@ -114,6 +113,8 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
         .sort()
         .map((key) => {
           const v = info[key];
+          // booleans and numbers too: SDK switches (FIREBASE_ANALYTICS_COLLECTION_ENABLED = false) are read from them
+          if (typeof v === 'boolean' || typeof v === 'number') return { key, value: String(v), provenance: where(key) };
           return typeof v === 'string' && v.length <= MAX_PLIST_VALUE ? { key, value: v, provenance: where(key) } : { key, provenance: where(key) };
         });
 
@@ -139,7 +140,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
           path: b.path,
           kind: b.kind,
           name: b.name,
-          ...optional('bundleId', asString(plist?.CFBundleIdentifier)),
+          ...optional('bundleId', asString(plist?.CFBundleIdentifier) || undefined),
           ...optional('version', asString(plist?.CFBundleShortVersionString) ?? asString(plist?.CFBundleVersion)),
           ...optional('executable', asString(plist?.CFBundleExecutable)),
           ...optional('privacyManifest', pm),
@@ -195,6 +196,9 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
           ios.binaries.push(bin);
           ev.code.binaries++;
           if (b.kind === 'app') ios.encrypted = bin.encrypted;
+          else if (bin.encrypted) {
+            ev.warnings.push({ code: 'fairplay-encrypted-framework', message: `${b.name} is FairPlay-encrypted: its classes and strings cannot be read; its name, Info.plist and load commands were`, entry: file });
+          }
         });
       }
       for (const name of ev.code.defined.keys()) ev.code.referenced.delete(name);
@@ -243,7 +247,8 @@ function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string
     ev.warnings.push({ code: 'macho-no-image', message: 'no readable Mach-O image', entry: file });
     return bin;
   }
-  if (s.platformName) bin.platform = s.platformName;
+  // LC_VERSION_MIN_IPHONEOS says "iOS" for simulator builds too; their Intel arch gives them away
+  if (s.platformName) bin.platform = s.platformName === 'ios' && (s.arch === 'i386' || s.arch === 'x86_64') ? 'iossimulator' : s.platformName;
   if (s.minOS) bin.minOS = s.minOS;
   if (s.uuid) bin.uuid = s.uuid;
   if (s.encryption) bin.cryptid = s.encryption.cryptid;
@@ -254,11 +259,13 @@ function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string
     .map(([name, kind]) => ({ name, kind, ...optional('framework', frameworkOfInstallName(name)), system: isSystemInstallName(name) }))
     .sort((x, y) => (x.name < y.name ? -1 : 1));
 
-  // Classes: defined ones from every image of the preferred arch (an archive has many objects).
+  // Classes defined in every image of the preferred arch (an archive has many objects), from
+  // __objc_classlist. __objc_classname also names adopted protocols and categories
+  // (UIApplicationDelegate, NSObject…), so it is used only when the class list gives nothing.
   const defined = new Set<string>();
   for (const sl of slices) {
-    for (const n of sl.objcClassList()) defined.add(n);
-    for (const n of sl.objcClassNames()) defined.add(n);
+    const list = sl.objcClassList();
+    for (const n of list.length ? list : sl.objcClassNames()) defined.add(n);
   }
   for (const n of defined) if (!ev.code.defined.has(n)) ev.code.defined.set(n, file);
   bin.classCount = defined.size;
@@ -361,7 +368,6 @@ export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<
   const layout = findApp(view.entries);
   if (!layout) throw new TrackscanError('NOT_A_BUNDLE', 'no Payload/<Name>.app/Info.plist: not an iOS app', { file: view.name });
   const ev = emptyIosEvidence(`${layout.root}Info.plist`);
-  ev.warnings.push(...anomalyWarnings(undefined, view.anomalies));
   if (layout.otherApps.length) {
     ev.warnings.push({ code: 'several-apps', message: `the input holds ${layout.otherApps.length + 1} apps; only ${layout.root} was scanned` });
   }
@@ -373,6 +379,8 @@ export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<
     else guard(ev, c.id, () => c.collect(ctx, ev));
     if (timing) timing[`collect.${c.id}`] = Math.round((performance.now() - started) * 10) / 10;
   }
+  // the archive's anomalies last: reading entries adds to them (encrypted flags, unknown methods, CRC)
+  ev.warnings.unshift(...anomalyWarnings(undefined, view.anomalies));
   return ev;
 }
 

@@ -5,6 +5,7 @@
  * written before its row in the main file, so after a kill the main file says what is complete
  * and the next run drops tracker rows of bundles it does not list.
  */
+import { isTrackerCategories, type Category } from '../signatures/types.js';
 import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { forEachLine, truncateTo } from './lines.js';
 import type { BatchRecord, BundleSummary } from './records.js';
@@ -97,9 +98,9 @@ export function bundleRow(r: BatchRecord): string {
       s.versionName,
       s.versionCode,
       s.size,
-      s.trackers.length,
-      s.trackers.map((t) => t.id).join(';'),
-      uniq(s.trackers.flatMap((t) => t.categories)).join(';'),
+      trackersOf(s).length,
+      trackersOf(s).map((t) => t.id).join(';'),
+      uniq(trackersOf(s).flatMap((t) => t.categories)).join(';'),
       s.capabilities.join(';'),
       undefined,
       undefined,
@@ -245,4 +246,9 @@ export class CsvSink implements Sink {
     closeSync(this.fd);
     closeSync(this.trackersFd);
   }
+}
+
+/** The bundle's trackers: consent platforms and libraries are in the per-SDK file, not counted here. */
+function trackersOf(s: BundleSummary): BundleSummary['trackers'] {
+  return s.trackers.filter((t) => isTrackerCategories(t.categories as Category[]));
 }

@@ -4,6 +4,7 @@
  * found with at least `minConfidence` (default medium: "weak hints" — code that only refers to an
  * SDK — are not presence).
  */
+import { isTrackerCategories, type Category } from '../signatures/types.js';
 import type { StatsInput } from './sink.js';
 
 export type ConfidenceLevel = 'high' | 'medium' | 'low';
@@ -69,7 +70,9 @@ export class StatsAggregator {
     if (!p) this.platforms.set(s.platform, (p = { apps: 0, appsWithTrackers: 0, trackers: new Map(), categories: new Map(), capabilities: new Map() }));
     p.apps++;
     const min = RANK[this.minConfidence];
-    const found = s.trackers.filter((t) => (RANK[t.confidence] ?? 0) >= min);
+    const present = s.trackers.filter((t) => (RANK[t.confidence] ?? 0) >= min);
+    // consent platforms and libraries are listed in reports but are not trackers
+    const found = present.filter((t) => isTrackerCategories(t.categories as Category[]));
     if (found.length) p.appsWithTrackers++;
     const seenTrackers = new Set<string>();
     const seenCategories = new Set<string>();
@@ -80,8 +83,8 @@ export class StatsAggregator {
         acc.apps++;
         p.trackers.set(t.id, acc);
       }
-      for (const c of t.categories) seenCategories.add(c);
     }
+    for (const t of present) for (const c of t.categories) seenCategories.add(c);
     for (const c of seenCategories) p.categories.set(c, (p.categories.get(c) ?? 0) + 1);
     for (const c of new Set(s.capabilities)) p.capabilities.set(c, (p.capabilities.get(c) ?? 0) + 1);
   }

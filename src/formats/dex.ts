@@ -320,6 +320,13 @@ interface Table {
   size: number;
 }
 
+interface ProtoInfo {
+  shorty: string;
+  returnType: string;
+  parameters: string[];
+  signature: string;
+}
+
 /** One parsed header with its clamped tables. */
 interface Entry {
   info: DexEntryInfo;
@@ -330,6 +337,8 @@ interface Entry {
   methods: Table;
   classDefs: Table;
   stringCache: (string | undefined)[];
+  /** decoded proto_ids, filled lazily (methods share few protos; a bytecode walk asks for each call) */
+  protoCache: (ProtoInfo | undefined)[];
 }
 
 /** Reads the version digits of `dex\nNNN\0`; -1 when they are not three digits + NUL. */
@@ -537,6 +546,7 @@ class DexReader implements DexFile {
       classDefs,
       // holey array of the clamped size: bounded by the data length, filled lazily
       stringCache: new Array<string | undefined>(strings.size),
+      protoCache: new Array<ProtoInfo | undefined>(protos.size),
     };
     this.list.push(entry);
     return entry;
@@ -656,18 +666,20 @@ class DexReader implements DexFile {
     return out;
   }
 
-  private protoInfo(idx: number, entry: number): { shorty: string; returnType: string; parameters: string[]; signature: string } {
+  private protoInfo(idx: number, entry: number): ProtoInfo {
     const e = this.entryAt(entry);
     if (!(idx >= 0 && idx < e.protos.size)) {
       this.anomaly('dex-proto-index', `proto index ${idx} out of range (${e.protos.size})`);
       const bad = `<invalid proto #${idx}>`;
       return { shorty: bad, returnType: bad, parameters: [], signature: bad };
     }
+    const cached = e.protoCache[idx];
+    if (cached) return cached;
     const p = e.protos.off + idx * PROTO_ID_ITEM_SIZE;
     const shorty = this.string(this.u32(p), entry);
     const returnType = this.typeDescriptor(this.u32(p + 4), entry);
     const parameters = this.typeList(this.u32(p + 8), entry);
-    return { shorty, returnType, parameters, signature: `(${parameters.join('')})${returnType}` };
+    return (e.protoCache[idx] = { shorty, returnType, parameters, signature: `(${parameters.join('')})${returnType}` });
   }
 
   methodRef(idx: number, entry = 0): DexMethodRef {
@@ -679,7 +691,14 @@ class DexReader implements DexFile {
     }
     const p = e.methods.off + idx * METHOD_ID_ITEM_SIZE;
     const proto = this.protoInfo(this.u16(p + 2), entry);
-    return { classDescriptor: this.typeDescriptor(this.u16(p), entry), name: this.string(this.u32(p + 4), entry), ...proto };
+    return {
+      classDescriptor: this.typeDescriptor(this.u16(p), entry),
+      name: this.string(this.u32(p + 4), entry),
+      shorty: proto.shorty,
+      returnType: proto.returnType,
+      parameters: proto.parameters.slice(), // the cached list stays the parser's
+      signature: proto.signature,
+    };
   }
 
   fieldRef(idx: number, entry = 0): DexFieldRef {

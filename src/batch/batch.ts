@@ -16,8 +16,7 @@ import type { Sink, StatsInput } from './sink.js';
 import { SqliteSink } from './sqlite.js';
 import { renderStats, StatsAggregator, type ConfidenceLevel, type Stats } from './stats.js';
 
-/** Exit code when the run was interrupted (Ctrl-C): 128 + SIGINT, as shells report it. */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED } from '../cli/exit-codes.js';
 
 export const DEFAULT_TIMEOUT_S = 600;
 export const DEFAULT_MAX_MEMORY_MB = 2048;

@@ -9,6 +9,8 @@ export const EXIT_POLICY_FAILED = 1;
 export const EXIT_USAGE = 2;
 /** one or more inputs could not be scanned */
 export const EXIT_INPUT_FAILED = 3;
+/** a batch stopped by Ctrl-C (128 + SIGINT, the shell convention); what was written is intact */
+export const EXIT_INTERRUPTED = 130;
 
 export interface Outcome {
   usageError?: boolean;

@@ -15,6 +15,21 @@ import { DEFAULT_SIGNATURES_DIR, loadSignatures, ownerChain } from '../../src/si
 import type { SdkSignature } from '../../src/signatures/types.js';
 
 const db = loadSignatures();
+
+/**
+ * Entries whose maker is deliberately not in companies.json (see signatures/SOURCES-NOTES.md,
+ * "Owner graph: entries without a company"): open-source projects with no company behind them,
+ * and vendors whose country of headquarters or owner could not be established from a public
+ * source. Shrink this list as facts are checked; never add an entry to it to pass the gate.
+ */
+const UNRESOLVED_OWNERS = new Set([
+  // open-source projects: no owning company and no vendor backend
+  'acra', 'alamofire', 'glide', 'kingfisher', 'reactivex', 'sdwebimage',
+  // headquarters country or ownership not established
+  'adbuddiz', 'admixer', 'appspector', 'aptabase', 'bidmachine', 'clever-ads-solutions', 'display-io', 'insider', 'mobfox',
+  'pushbots', 'pushy', 'sharethrough', 'swrve',
+]);
+
 const matcher = new TrackerMatcher(db);
 const idOf = (hit: { sdk: number } | undefined) => (hit ? db.sdks[hit.sdk].id : undefined);
 
@@ -117,8 +132,12 @@ describe('signature database quality gates', () => {
     expect(umengPush.country).toBe('CN');
     expect(ownerChain(db.companies, 'ngp-van').map((o) => o.id)).toEqual(['ngp-van', 'bonterra', 'apax']);
     for (const s of db.sdks) if (s.company) expect(db.companies[s.company], s.id).toBeDefined();
-    const resolved = db.sdks.filter((s) => s.owners?.length).length;
-    expect(resolved / db.sdks.length).toBeGreaterThan(0.6);
+  });
+
+  it('every entry resolves to a company in the owner graph, except the documented ones', () => {
+    const unresolved = db.sdks.filter((s) => !s.owners?.length).map((s) => s.id).sort();
+    expect(unresolved).toEqual([...UNRESOLVED_OWNERS].sort());
+    for (const s of db.sdks) if (!UNRESOLVED_OWNERS.has(s.id)) expect(s.owners?.length, s.id).toBeGreaterThan(0);
   });
 
   it('consent and library entries are never trackers', () => {

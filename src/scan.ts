@@ -13,7 +13,7 @@ import { FACEBOOK_GRAPH_PERMISSIONS, attachLoginScopes } from './analysis/scopes
 import { declaredVsDetected } from './analysis/privacy.js';
 import { TrackerMatcher } from './analysis/trackers.js';
 import { FolderArchive } from './archive/folder.js';
-import { ZipArchive } from './archive/zip.js';
+import { ZipArchive, type ZipLimits } from './archive/zip.js';
 import { collectAndroidEvidence } from './bundle/android/collectors.js';
 import { MANIFEST_ENTRY } from './bundle/android/entries.js';
 import { collectIosEvidence } from './bundle/ios/collectors.js';
@@ -29,6 +29,10 @@ import { TOOL_VERSION } from './version.js';
 export interface ScanOptions {
   /** add a `timing` block (milliseconds per phase); off by default so output is deterministic */
   timing?: boolean;
+  /** archive limits (zip bombs): inflated bytes per entry and per bundle, entries, nesting */
+  limits?: Partial<ZipLimits>;
+  /** the file's size and SHA-256 when the caller has them already (a batch hashes to deduplicate) */
+  known?: { size: number; sha256: string };
 }
 
 const WANTED_STRINGS: ReadonlySet<string> = new Set(FACEBOOK_GRAPH_PERMISSIONS);
@@ -63,11 +67,11 @@ export class Scanner {
 
     let t = performance.now();
     const isFolder = isDirectory(path);
-    const { size, sha256 } = isFolder ? hashFolder(path) : hashFile(path);
+    const { size, sha256 } = options.known ?? (isFolder ? hashFolder(path) : hashFile(path));
     lap('hash', t);
 
     t = performance.now();
-    const bundle = isFolder ? new FolderArchive(path) : ZipArchive.openFile(path);
+    const bundle = isFolder ? new FolderArchive(path, options.limits) : ZipArchive.openFile(path, options.limits);
     try {
       lap('archive', t);
       t = performance.now();

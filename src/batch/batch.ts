@@ -4,6 +4,7 @@
  * arrives, and end with a summary. Every input file gets exactly one record: a report, an error
  * or a duplicate.
  */
+import type { ZipLimits } from '../archive/zip.js';
 import { availableParallelism } from 'node:os';
 import ora, { type Ora } from 'ora';
 import { CsvSink } from './csv.js';
@@ -34,6 +35,7 @@ export interface BatchOptions {
   retryFailed?: boolean;
   quiet?: boolean;
   timing?: boolean;
+  limits?: Partial<ZipLimits>;
   minConfidence?: ConfidenceLevel;
 }
 
@@ -114,7 +116,7 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
   }
 
   const workers = opts.workers ?? defaultWorkers();
-  const pool = new WorkerPool({ workers, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000, maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, timing: opts.timing });
+  const pool = new WorkerPool({ workers, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000, maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, timing: opts.timing, ...(opts.limits ? { limits: opts.limits } : {}) });
 
   let interrupted = false;
   let onInterrupt: () => void = () => {};

@@ -4,6 +4,7 @@
  * thread that times out, runs out of heap (`resourceLimits`) or dies is replaced and the bundle
  * becomes an error record. The pool never rejects: every job resolves to a record.
  */
+import type { ZipLimits } from '../archive/zip.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -17,6 +18,7 @@ export interface PoolOptions {
   /** V8 old-generation heap limit per worker, MiB */
   maxMemoryMb: number;
   timing?: boolean;
+  limits?: Partial<ZipLimits>;
 }
 
 export interface Job {
@@ -70,7 +72,7 @@ export class WorkerPool {
   run(job: Job): Promise<BatchRecord> {
     if (this.closed) throw new Error('pool closed');
     return new Promise((resolve) => {
-      const req: WorkerRequest = { id: this.nextId++, path: job.path, ...(job.sha256 ? { sha256: job.sha256 } : {}), ...(job.size !== undefined ? { size: job.size } : {}), ...(this.options.timing ? { timing: true } : {}) };
+      const req: WorkerRequest = { id: this.nextId++, path: job.path, ...(job.sha256 ? { sha256: job.sha256 } : {}), ...(job.size !== undefined ? { size: job.size } : {}), ...(this.options.timing ? { timing: true } : {}), ...(this.options.limits ? { limits: this.options.limits } : {}) };
       this.waiting.push({ req, resolve });
       this.dispatch();
     });

@@ -4,6 +4,7 @@
  * serialised here, off the main thread) or an error record. Runs as compiled JS from dist/.
  */
 import { parentPort } from 'node:worker_threads';
+import type { ZipLimits } from '../archive/zip.js';
 import { TrackscanError } from '../errors.js';
 import { Scanner } from '../scan.js';
 import { reportRecord, type BatchRecord, type ErrorRecord } from './records.js';
@@ -14,6 +15,7 @@ export interface WorkerRequest {
   sha256?: string;
   size?: number;
   timing?: boolean;
+  limits?: Partial<ZipLimits>;
 }
 
 export interface WorkerReady {
@@ -43,7 +45,8 @@ if (parentPort) {
   port.on('message', (req: WorkerRequest) => {
     let record: BatchRecord;
     try {
-      record = reportRecord(scanner.scanFile(req.path, { timing: req.timing }));
+      const known = req.sha256 && req.size !== undefined ? { sha256: req.sha256, size: req.size } : undefined;
+      record = reportRecord(scanner.scanFile(req.path, { timing: req.timing, ...(known ? { known } : {}), ...(req.limits ? { limits: req.limits } : {}) }));
     } catch (e) {
       record = errorRecordFor(req, e);
     }

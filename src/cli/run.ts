@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ZipArchive } from '../archive/zip.js';
+import { ZipArchive, type ZipLimits } from '../archive/zip.js';
 import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, EXIT_INTERRUPTED, defaultWorkers, renderBatchSummary, runBatch } from '../batch/batch.js';
 import { CsvSink } from '../batch/csv.js';
 import { head, mergeResults } from '../batch/merge.js';
@@ -61,6 +61,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .option('--fail-on <rules>', 'policy: exit 1 when the report matches any rule, e.g. "tracker:advertising,capability:contacts" (repeatable; see README, "Policy")', collect, [])
     .option('--policy <file>', 'policy: a JSON policy file ({failOn, minConfidence, allow})')
     .option('--signatures <dir>', 'add a folder of your own signatures (validated first; repeatable)', collect, [])
+    .option('--max-inflate <MiB>', 'limit: bytes inflated per bundle, all entries together (zip bombs; default 8192)')
+    .option('--max-entry <MiB>', 'limit: bytes inflated for one entry (default 1024)')
     .option('-o, --output <file>', 'write to a file instead of stdout (a batch appends to it and resumes)')
     .option('-v, --verbose', 'text: list every permission, host name and warning')
     .option('--no-color', 'text: no colour even on a terminal')
@@ -99,8 +101,16 @@ export async function run(argv: string[], io: Io): Promise<number> {
       code = EXIT_USAGE;
       return;
     }
+    let limits: Partial<ZipLimits> | undefined;
     try {
-      const work = () => scanner.scanFile(bundle, { timing: opts.timing });
+      limits = limitsOf(opts);
+    } catch (e) {
+      io.stderr(`trackscan: ${(e as Error).message}\n`);
+      code = EXIT_USAGE;
+      return;
+    }
+    try {
+      const work = () => scanner.scanFile(bundle, { timing: opts.timing, ...(limits ? { limits } : {}) });
       const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
       const toTerminal = !opts.output && io.stdoutIsTTY === true;
       const format = getFormat(opts.format)!;
@@ -237,6 +247,20 @@ export async function run(argv: string[], io: Io): Promise<number> {
   return code;
 }
 
+/** --max-inflate / --max-entry (MiB) as archive limits; undefined when neither is given. */
+function limitsOf(opts: ScanCliOptions): Partial<ZipLimits> | undefined {
+  const mib = (name: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new BatchUsageError(`${name} takes a positive number of MiB, not ${JSON.stringify(v)}`);
+    return Math.floor(n * 1024 * 1024);
+  };
+  const total = mib('--max-inflate', opts.maxInflate);
+  const entry = mib('--max-entry', opts.maxEntry);
+  if (total === undefined && entry === undefined) return undefined;
+  return { ...(total !== undefined ? { maxTotalInflated: total } : {}), ...(entry !== undefined ? { maxEntrySize: entry } : {}) };
+}
+
 /** Commander collector for repeatable options. */
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -264,6 +288,8 @@ interface ScanCliOptions {
   failOn: string[];
   policy?: string;
   signatures: string[];
+  maxInflate?: string;
+  maxEntry?: string;
   output?: string;
   verbose?: boolean;
   color: boolean;
@@ -322,6 +348,12 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
   } catch (e) {
     return usage((e as Error).message);
   }
+  let limits: Partial<ZipLimits> | undefined;
+  try {
+    limits = limitsOf(opts);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
   const nWorkers = workers ?? defaultWorkers();
   try {
     const result = await runBatch(
@@ -338,6 +370,7 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
         retryFailed: opts.retryFailed,
         quiet: opts.quiet,
         timing: opts.timing,
+        ...(limits ? { limits } : {}),
         minConfidence: opts.minConfidence,
       },
       { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, signal: io.signal },

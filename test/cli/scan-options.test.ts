@@ -114,3 +114,14 @@ describe('signatures commands', () => {
     expect(readFileSync(apk).length).toBeGreaterThan(0);
   });
 });
+
+describe('scan --max-inflate / --max-entry (limits)', () => {
+  it('a bundle that inflates past the limit fails with a clear ARCHIVE_LIMIT line; bad values are usage errors', async () => {
+    const real = path.join(root, 'node_modules/android-apidemos/apks/ApiDemos-debug.apk');
+    const r = await cli('scan', real, '--max-entry', '1');
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/per-entry limit of 1048576 bytes/);
+    expect((await cli('scan', apk, '--max-inflate', '64')).code).toBe(0);
+    expect((await cli('scan', apk, '--max-inflate', 'lots')).code).toBe(2);
+  });
+});

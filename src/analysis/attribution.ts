@@ -272,7 +272,12 @@ export class AttributionAnalyzer {
       const cap = allCapabilities.get(capId);
       if (!cap) continue;
       // a capability behind a permission the app does not request is not reachable: not listed
-      const permFree = [...owners.values()].some((o) => o.apis.some((a) => (this.apis.get(a)?.permissions.length ?? 0) === 0 && !a.startsWith('ios:')));
+      const permFree = [...owners.values()].some((o) =>
+        o.apis.some((a) => {
+          const info = this.apis.get(a);
+          return info !== undefined && info.permissions.length === 0 && (info.usageKeys?.length ?? 0) === 0;
+        }),
+      );
       if (!permFree) continue;
       out.push({
         id: cap.id,

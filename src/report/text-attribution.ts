@@ -12,17 +12,26 @@ const MAX_USERS = 4;
 /** `Phunware Location SDK requests location updates (com.phunware.location.X, …)` */
 export function describeUse(u: CapabilityUse): string {
   const who = u.by === 'app' ? 'the app’s own code' : u.name;
-  const where = u.callers.length ? ` — in ${u.callers.join(', ')}${u.callerCount > u.callers.length ? ` and ${u.callerCount - u.callers.length} more` : ''}` : '';
-  return `${who} ${u.actions.join('; ')}${where}`;
+  const where = u.callers.length ? ` (in ${u.callers.join(', ')}${u.callerCount > u.callers.length ? ` and ${u.callerCount - u.callers.length} more` : ''})` : '';
+  return `${who}: ${u.actions.join('; ')}${where}`;
 }
 
 /** Lines under a capability: who uses it in code. */
 export function capabilityUseLines(cap: ReportCapability, dim: Style): string[] {
   const users = cap.usedBy ?? [];
-  const lines = users.slice(0, MAX_USERS).map((u) => `      ${u.by === 'app' ? '' : '→ '}${dim('used by')} ${describeUse(u)}`);
+  const lines = users.slice(0, MAX_USERS).map((u) => `      → ${describeUse(u)}`);
   if (users.length > MAX_USERS) lines.push(`      ${dim(`… and ${users.length - MAX_USERS} more (--format json lists them)`)}`);
   return lines;
 }
+
+const EFFECTS: Record<string, string> = {
+  'collection-off': 'data collection',
+  'auto-init-off': 'automatic start',
+  'auto-logging-off': 'automatic event logging',
+  'ad-id-off': 'advertising ID',
+  'device-id-off': 'device identifier',
+  'ads-personalization-off': 'ad personalisation',
+};
 
 const STATE_LABEL = { active: 'active', disabled: 'disabled by configuration', unreferenced: 'present but never referenced', unknown: 'status unknown' } as const;
 
@@ -32,7 +41,8 @@ export function trackerStatusLine(t: ReportTracker, dim: Style, warn: Style): st
   if (!s) return undefined;
   const label = s.state === 'active' ? warn(STATE_LABEL.active) : STATE_LABEL[s.state];
   const partial = s.evidence.filter((e) => (e.kind === 'switch' && e.scope === 'part') || e.kind === 'permission-absent');
-  const extra = partial.length ? `; also off: ${[...new Set(partial.map((e) => (e.kind === 'switch' ? e.effect : e.kind === 'permission-absent' ? e.effect : '')))].join(', ')}` : '';
+  const off = [...new Set(partial.map((e) => (e.kind === 'switch' || e.kind === 'permission-absent' ? (EFFECTS[e.effect] ?? e.effect) : '')))];
+  const extra = off.length ? `; switched off by configuration: ${off.join(', ')}` : '';
   return `      ${dim('status')} ${label} ${dim(`— ${s.summary}${extra}`)}`;
 }
 
@@ -48,4 +58,13 @@ export function obfuscationLines(report: Report, warn: Style): string[] {
   const o = report.obfuscation;
   if (!o?.note) return [];
   return [`  ${warn('HIDDEN CODE')} ${o.note}`, ''];
+}
+
+/** PRIVACY MANIFESTS lines (iOS): required-reason APIs used without a declared reason. */
+export function requiredReasonLines(report: Report, warn: Style): string[] {
+  const missing = (report.ios?.requiredReasonApis ?? []).filter((c) => !c.ok);
+  return missing.map(
+    (c) =>
+      `  ${warn('!')} ${c.binary.split('/').pop()} uses ${c.category.replace(/^NSPrivacyAccessedAPICategory/, '')} APIs (${c.found.join(', ')}) but ${c.privacyManifest ? 'its privacy manifest declares no reason for them' : 'its bundle has no privacy manifest'}`,
+  );
 }

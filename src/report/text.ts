@@ -6,7 +6,7 @@ import type { CapabilityFinding } from '../analysis/capabilities.js';
 import { isTracker, type TrackerEvidence, type TrackerFinding } from '../analysis/trackers.js';
 import type { Category } from '../signatures/types.js';
 import type { Report } from './model.js';
-import { capabilityUseLines, obfuscationLines, trackerStatusLine, unexercisedPermissionsLine } from './text-attribution.js';
+import { capabilityUseLines, obfuscationLines, requiredReasonLines, trackerStatusLine, unexercisedPermissionsLine } from './text-attribution.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -103,7 +103,9 @@ export function renderText(report: Report, options: TextOptions = {}): string {
       `  ${dvd.manifests} privacy manifest${dvd.manifests === 1 ? '' : 's'}; tracking declared: ${dvd.declaresTracking ? 'yes' : 'no'}; tracking domains declared: ${dvd.declaredTrackingDomains.length ? dvd.declaredTrackingDomains.join(', ') : 'none'}`,
     );
     for (const check of dvd.checks) line(`  ${c.yellow('!')} ${check.message}`);
-    if (!dvd.checks.length) line(`  ${c.dim('no discrepancy found')}`);
+    const reasons = requiredReasonLines(report, c.yellow);
+    out.push(...reasons);
+    if (!dvd.checks.length && !reasons.length) line(`  ${c.dim('no discrepancy found')}`);
     line();
   }
 

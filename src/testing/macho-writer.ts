@@ -71,6 +71,8 @@ export interface MachOWriterInput {
   classes?: MachOWriterClass[];
   /** extra names for __objc_classname only (e.g. protocol names) */
   extraClassNames?: string[];
+  /** undefined external symbols (imports) written after the defined ones: `_OBJC_CLASS_$_CLLocationManager`, `_stat` */
+  importedSymbols?: string[];
   /** extra selectors for __objc_methname */
   selectors?: string[];
   cStrings?: string[];
@@ -525,6 +527,8 @@ export function buildMachO(input: MachOWriterInput = {}): Uint8Array {
   const syms: SymbolOut[] = objc.symbols.map((s) => ({ name: s.name, type: C.N_SECT | C.N_EXT, sect: s.sec.index, value: s.sec.addr + s.off }));
   if (fileType === C.MH_EXECUTE) syms.push({ name: '__mh_execute_header', type: C.N_SECT | C.N_EXT, sect: 1, value: base });
   syms.sort((a, c) => (a.name < c.name ? -1 : a.name > c.name ? 1 : 0));
+  // imports after the defined symbols, as ld64 orders them (N_UNDF | N_EXT, no section, value 0)
+  for (const name of [...new Set(input.importedSymbols ?? [])].sort()) syms.push({ name, type: C.N_UNDF | C.N_EXT, sect: 0, value: 0 });
   const tables = symbolTables(syms);
   const symOff = linkOff + link.len;
   link.bytes(tables.table);

@@ -121,7 +121,7 @@ export function isBundleEntryList(names: readonly string[]): boolean {
   for (const n of names) {
     if (n === 'AndroidManifest.xml' || n === 'base/manifest/AndroidManifest.xml') return true;
     if (/^Payload\/[^/]+\.app\//.test(n)) return true;
-    if (!n.includes('/') && n.toLowerCase().endsWith('.apk')) apks++;
+    if ((!n.includes('/') || /^splits\/[^/]+$/.test(n)) && n.toLowerCase().endsWith('.apk')) apks++;
   }
   // split sets (.apks, .xapk, .apkm): APKs at the root plus the packager's index
   return apks > 0 && names.some((n) => n === 'toc.pb' || n === 'manifest.json' || n === 'info.json' || n === 'base.apk');

@@ -54,6 +54,8 @@ export interface RequiredReasonCheck {
 
 const EXAMPLES = 3;
 export const APP = 'app';
+/** reachability group of code outside the app's package that no signature claims (libraries, or app code elsewhere) */
+export const OTHER = 'other';
 
 interface ApiInfo {
   capabilities: string[];
@@ -78,6 +80,7 @@ export class AttributionAnalyzer {
   private readonly requiredReason = new Map<string, string>();
   private readonly sdkById = new Map<string, SdkSignature>();
   private readonly frameworkSdk = new Map<string, string>();
+  private readonly sdkIds: string[];
   readonly extraCapabilities: Capability[];
 
   constructor(
@@ -87,6 +90,7 @@ export class AttributionAnalyzer {
     permissionNames: readonly string[],
   ) {
     this.extraCapabilities = data.sensitiveApis.capabilities;
+    this.sdkIds = sdks.map((s) => s.id);
     for (const s of sdks) {
       this.sdkById.set(s.id, s);
       for (const f of s.ios?.frameworks ?? []) if (!this.frameworkSdk.has(f)) this.frameworkSdk.set(f, s.id);
@@ -163,9 +167,8 @@ export class AttributionAnalyzer {
     return this.sdkIdAt(hit.sdk);
   }
 
-  private sdkIds: string[] | undefined;
+  /** the matcher's SDK numbers are positions in the list it was built from */
   private sdkIdAt(i: number): string {
-    this.sdkIds ??= [...this.sdkById.keys()];
     return this.sdkIds[i] ?? '';
   }
 
@@ -176,7 +179,7 @@ export class AttributionAnalyzer {
       androidFields: this.fields,
       stringExact: this.stringExact,
       stringPrefixes: this.stringPrefixes,
-      classGroup: (name, appId) => this.classGroup(name, appId),
+      classGroup: (name, appId) => this.classGroup(name, appId) || (appId && (name === appId || name.startsWith(appId + '.')) ? '' : OTHER),
       iosSelectors: this.iosSelectors,
       iosSymbols: this.iosSymbols,
       iosBareSelectors: this.iosBareSelectors,

@@ -26,7 +26,7 @@ export type StatusEvidence =
   | { kind: 'permission-absent'; permission: string; effect: SwitchEffect; description: string; source: string }
   | { kind: 'auto-start'; component: string; description: string; source?: string; provenance: Provenance }
   | { kind: 'entry-point'; component: string; componentKind: string; provenance: Provenance }
-  /** code of another group refers to the SDK; `from` is an SDK id or `app` */
+  /** code of another group refers to the SDK; `from` is an SDK id, `app` (the app's package) or `other` (unclaimed code outside it) */
   | { kind: 'referenced-by'; from: string; fromClass: string; toClass: string; count: number; provenance: Provenance }
   | { kind: 'linked-by'; binary: string; provenance: Provenance }
   | { kind: 'no-references'; detail: string };
@@ -94,7 +94,8 @@ export class StatusAnalyzer {
     }
 
     // 2. what starts by itself: manifest components of the SDK (providers start with the process)
-    const roots = new Set<string>(['']);
+    // the app's own code and unclaimed code outside its package run as far as we can tell
+    const roots = new Set<string>(['', 'other']);
     const components = ev.android?.components ?? [];
     const startupMeta = (ev.android?.metaData ?? []).filter((m) => m.parent === 'androidx.startup.InitializationProvider' && m.value === 'androidx.startup');
     for (const c of components) {
@@ -148,7 +149,8 @@ export class StatusAnalyzer {
         }
       }
       // evidence: who refers to each SDK (the app first, then SDKs that are themselves reached)
-      for (const r of [...refs].sort((a, b) => (a.from === '' ? 0 : 1) - (b.from === '' ? 0 : 1) || b.count - a.count)) {
+      const rank = (g: string) => (g === '' ? 0 : g === 'other' ? 1 : 2);
+      for (const r of [...refs].sort((a, b) => rank(a.from) - rank(b.from) || b.count - a.count || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0))) {
         if (!reached.has(r.from)) continue;
         const list = evidence.get(r.to) ?? [];
         if (list.filter((e) => e.kind === 'referenced-by').length >= 3) continue;
@@ -190,11 +192,14 @@ export class StatusAnalyzer {
         state = 'active';
         const auto = list.find((e) => e.kind === 'auto-start');
         const byApp = list.find((e) => e.kind === 'referenced-by' && e.from === 'app');
+        const byOther = list.find((e) => e.kind === 'referenced-by' && e.from === 'other');
         summary = auto
           ? `starts by itself (${auto.kind === 'auto-start' ? auto.component : ''}) — active by default`
           : byApp
             ? 'called from the app’s code — active by default'
-            : list.some((e) => e.kind === 'entry-point')
+            : byOther
+              ? 'called from code outside the app’s package that no signature claims (a library, or app code elsewhere) — active by default'
+              : list.some((e) => e.kind === 'entry-point')
               ? 'declares components the system can start — active by default'
               : 'called from another SDK the app uses — active by default';
       } else {

@@ -137,8 +137,9 @@ export interface ApiQuery {
   /** const-string prefixes → API id (few; checked once per distinct string) */
   stringPrefixes: readonly { prefix: string; id: string }[];
   /**
-   * Group of a class for reachability: an SDK id, or '' for code of no known SDK (the app's own).
-   * `appId` is the app's package, so a broad SDK prefix does not claim the app's code.
+   * Group of a class for reachability: an SDK id; '' for the app's own package; `other` for code
+   * outside it that no signature claims. `appId` is the app's package, so a broad SDK prefix does
+   * not claim the app's code.
    */
   classGroup(javaName: string, appId: string): string;
   /** iOS: Objective-C class → selector → API id */
@@ -162,7 +163,7 @@ export interface ApiUseEvidence {
   provenance: Provenance;
 }
 
-/** Code of group `from` refers to code of group `to` (an SDK id; '' = code of no known SDK). */
+/** Code of group `from` ('' = the app's package, `other` = unclaimed code outside it, or an SDK id) refers to SDK `to`. */
 export interface CodeReferenceEvidence {
   from: string;
   to: string;

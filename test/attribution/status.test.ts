@@ -20,6 +20,14 @@ describe('tracker status', () => {
     expect(s.evidence).toContainEqual(expect.objectContaining({ kind: 'referenced-by', from: 'app', fromClass: `${APP}.Main`, toClass: PW, count: 1 }));
   });
 
+  it('active: called from unclaimed code outside the app’s package (a library), said so', () => {
+    const r = scanFixture({ classes: [caller(PW), caller('com.example.lib.Helper', call(m(PW, 'run'), 'static'))] });
+    const s = tracker(r, 'phunware-location')!.status!;
+    expect(s.state).toBe('active');
+    expect(s.summary).toMatch(/outside the app’s package/);
+    expect(s.evidence).toContainEqual(expect.objectContaining({ kind: 'referenced-by', from: 'other', fromClass: 'com.example.lib.Helper' }));
+  });
+
   it('active: a subclass in the app extends an SDK class (superclass reference)', () => {
     const r = scanFixture({ classes: [caller(PW), { descriptor: `L${APP.replace(/\./g, '/')}/MyModule;`, superclass: `L${PW.replace(/\./g, '/')};` }] });
     expect(tracker(r, 'phunware-location')!.status!.state).toBe('active');

@@ -37,6 +37,8 @@ export function newWalkState(query: ApiQuery, appId: string): WalkState {
   };
 }
 
+/** the group of unclaimed code outside the app's package (see ApiQuery.classGroup) */
+const OTHER = 'other';
 const UNKNOWN = -2;
 const NONE = -1;
 /** walk anomalies recorded per DEX file (the rest are counted) */
@@ -104,7 +106,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
   const ref = (toDescriptor: string | undefined): void => {
     if (toDescriptor === undefined) return;
     const to = groupOf(toDescriptor);
-    if (to === '' || to === callerGroup) return;
+    if (to === '' || to === OTHER || to === callerGroup) return;
     const key = `${callerGroup}\0${to}`;
     const r = st.crossRefs.get(key);
     if (r) r.count++;

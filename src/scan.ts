@@ -16,6 +16,7 @@ import { FolderArchive } from './archive/folder.js';
 import { ZipArchive, type ZipLimits } from './archive/zip.js';
 import { collectAndroidEvidence } from './bundle/android/collectors.js';
 import { MANIFEST_ENTRY } from './bundle/android/entries.js';
+import { collectSdkArchiveEvidence, isAar, isJar } from './bundle/android/sdk-archive.js';
 import { collectSplitSetEvidence, looksLikeSplitSet } from './bundle/android/splits.js';
 import { collectIosEvidence } from './bundle/ios/collectors.js';
 import { findApp } from './bundle/ios/layout.js';
@@ -79,9 +80,11 @@ export class Scanner {
       const collectTiming = options.timing ? timing : undefined;
       let evidence: Evidence;
       const apis = this.attribution.query();
-      if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
+      if (isAar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);
+      else if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else if (looksLikeSplitSet(bundle)) evidence = collectSplitSetEvidence(bundle, WANTED_STRINGS, apis).evidence;
+      else if (isJar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);
       else throw new TrackscanError('NOT_A_BUNDLE', 'neither an Android APK (no AndroidManifest.xml) nor an iOS app (no Payload/<Name>.app/Info.plist)', { file: path });
       lap('collect', t);
 

@@ -6,6 +6,7 @@
  * Finding kinds are a closed union with an exhaustive documentation table (STYLE.md §11): a new
  * kind without a title, description and help text does not compile.
  */
+import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import type { Provenance } from '../evidence/types.js';
 import type { PrivacyCheckKind } from '../analysis/privacy.js';
 import type { Report } from './model.js';
@@ -185,7 +186,7 @@ export interface Finding {
 }
 
 /** Categories that do not make an SDK a tracker (the signature database's consent and library). */
-const NON_TRACKING: ReadonlySet<string> = new Set(['consent', 'library']);
+const NON_TRACKING: ReadonlySet<string> = NON_TRACKING_CATEGORIES;
 
 /** The Report as findings, in report order: trackers, capabilities, privacy checks, flags. */
 export function findings(report: Report): Finding[] {

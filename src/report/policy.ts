@@ -49,6 +49,7 @@
  * `category:analytics` too. Each allowance needs a justification; after its `expires` date
  * (YYYY-MM-DD, inclusive) it waives nothing and is reported as expired.
  */
+import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import type { Confidence } from '../analysis/trackers.js';
 import { EXIT_OK, exitCode } from '../cli/exit-codes.js';
 import { CATEGORIES } from '../signatures/types.js';
@@ -106,7 +107,7 @@ export interface ParseOptions {
 const LEVELS: readonly Confidence[] = ['low', 'medium', 'high'];
 const FLAGS = ['debuggable', 'allow-backup', 'cleartext-traffic', 'ats-arbitrary-loads'] as const;
 const CHECKS = ['app-without-manifest', 'app-declares-no-tracking', 'tracking-sdk-without-manifest', 'tracking-sdk-declares-no-tracking', 'undeclared-tracking-domain'] as const;
-const NON_TRACKING: ReadonlySet<string> = new Set(['consent', 'library']);
+const NON_TRACKING: ReadonlySet<string> = NON_TRACKING_CATEGORIES;
 
 export const EMPTY_POLICY: Policy = { rules: [], minConfidence: 'medium', allow: [] };
 

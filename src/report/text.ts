@@ -4,7 +4,7 @@
  */
 import type { CapabilityFinding } from '../analysis/capabilities.js';
 import { isTracker, type TrackerEvidence, type TrackerFinding } from '../analysis/trackers.js';
-import type { Category } from '../signatures/types.js';
+import { CATEGORY_ORDER, CATEGORY_TITLES } from './categories.js';
 import type { Report } from './model.js';
 import { capabilityUseLines, obfuscationLines, requiredReasonLines, trackerStatusLine, unexercisedPermissionsLine } from './text-attribution.js';
 
@@ -14,22 +14,6 @@ export interface TextOptions {
   verbose?: boolean;
 }
 
-const CATEGORY_TITLES: Record<Category, string> = {
-  location: 'Location and beacons',
-  advertising: 'Advertising',
-  attribution: 'Attribution (install and campaign tracking)',
-  analytics: 'Analytics',
-  profiling: 'Profiling and data brokers',
-  identification: 'Identification and fingerprinting',
-  'session-replay': 'Session replay',
-  'crash-reporting': 'Crash reporting',
-  performance: 'Performance monitoring',
-  engagement: 'Engagement and push messaging',
-  social: 'Social login and sharing',
-  consent: 'Consent management (not a tracker)',
-  library: 'Other libraries inside (not trackers)',
-};
-const CATEGORY_ORDER = Object.keys(CATEGORY_TITLES) as Category[];
 
 export function renderText(report: Report, options: TextOptions = {}): string {
   const c = colours(options.color ?? false);

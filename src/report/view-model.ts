@@ -14,29 +14,13 @@ import type { Provenance } from '../evidence/types.js';
 import type { Report } from './model.js';
 import { describeEvidence } from './text.js';
 
-/** Titles of the categories, in display order (what matters most to a reader first). */
-export const CATEGORY_TITLES: Readonly<Record<string, string>> = {
-  location: 'Location and beacons',
-  advertising: 'Advertising',
-  attribution: 'Attribution (install and campaign tracking)',
-  analytics: 'Analytics',
-  profiling: 'Profiling and data brokers',
-  identification: 'Identification and fingerprinting',
-  'session-replay': 'Session replay',
-  'crash-reporting': 'Crash reporting',
-  performance: 'Performance monitoring',
-  engagement: 'Engagement and push messaging',
-  social: 'Social login and sharing',
-  consent: 'Consent management (not a tracker)',
-  library: 'Other libraries (not trackers)',
-};
+import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
+import { CATEGORY_TITLES, categoryTitle } from './categories.js';
+
+export { CATEGORY_TITLES, categoryTitle };
 
 /** Categories that do not make an SDK a tracker. */
-export const NON_TRACKING: ReadonlySet<string> = new Set(['consent', 'library']);
-
-export function categoryTitle(c: string): string {
-  return CATEGORY_TITLES[c] ?? c;
-}
+export const NON_TRACKING: ReadonlySet<string> = NON_TRACKING_CATEGORIES;
 
 /** A finding is a tracker when one of its categories is a tracking one. */
 export function isTracker(t: { categories: readonly string[] }): boolean {

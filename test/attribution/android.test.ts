@@ -150,3 +150,24 @@ describe('permissions and callers', () => {
     expect(cap(r, 'phone-state')!.usedBy!.map((u) => u.by)).toEqual(['app']);
   });
 });
+
+describe('damaged code', () => {
+  it('an unused opcode ends that method with a warning; other methods and classes are still attributed', () => {
+    const r = scanFixture({
+      classes: [
+        {
+          descriptor: `L${APP.replace(/\./g, '/')}/Broken;`,
+          directMethods: [
+            { name: 'bad', accessFlags: 0x9, code: { registersSize: 2, insSize: 0, outsSize: 1, insns: [0x003e, ...call(m('android.telephony.TelephonyManager', 'getImei', 'Ljava/lang/String;'))] } },
+            { name: 'good', accessFlags: 0x9, code: { registersSize: 2, insSize: 0, outsSize: 1, insns: [...call(m('android.accounts.AccountManager', 'getAccounts', '[Landroid/accounts/Account;')), 0x000e] } },
+          ],
+        },
+      ],
+      permissions: [`${P}READ_PHONE_STATE`, `${P}GET_ACCOUNTS`],
+    });
+    expect(r.warnings).toContainEqual(expect.objectContaining({ code: 'dex-code-unused-opcode', entry: 'classes.dex' }));
+    expect(r.code.walk).toMatchObject({ methods: 2, incomplete: 1 });
+    expect(perm(r, `${P}READ_PHONE_STATE`)!.exercised).toBe(false);
+    expect(perm(r, `${P}GET_ACCOUNTS`)!.exercisedBy![0].by).toBe('app');
+  });
+});

@@ -14,6 +14,7 @@ import { declaredVsDetected } from './analysis/privacy.js';
 import { TrackerMatcher } from './analysis/trackers.js';
 import { FolderArchive } from './archive/folder.js';
 import { ZipArchive, type ZipLimits } from './archive/zip.js';
+import { collectAabEvidence, isAab } from './bundle/android/aab.js';
 import { collectAndroidEvidence } from './bundle/android/collectors.js';
 import { MANIFEST_ENTRY } from './bundle/android/entries.js';
 import { collectSdkArchiveEvidence, isAar, isJar } from './bundle/android/sdk-archive.js';
@@ -82,6 +83,7 @@ export class Scanner {
       const apis = this.attribution.query();
       if (isAar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);
       else if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
+      else if (isAab(bundle)) evidence = collectAabEvidence(bundle, WANTED_STRINGS, apis);
       else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else if (looksLikeSplitSet(bundle)) evidence = collectSplitSetEvidence(bundle, WANTED_STRINGS, apis).evidence;
       else if (isJar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);

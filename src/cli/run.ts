@@ -59,7 +59,7 @@ export async function run(argv: string[], io: Io): Promise<number> {
         .default('text'),
     )
     .option('--fail-on <rules>', 'policy: exit 1 when the report matches any rule, e.g. "tracker:advertising,capability:contacts" (repeatable; see README, "Policy")', collect, [])
-    .option('--policy <file>', 'policy: a JSON policy file ({failOn, minConfidence, allow})')
+    .option('--policy <file>', 'policy: a policy file, JSON or YAML (.yml): failOn, minConfidence, allow')
     .option('--signatures <dir>', 'add a folder of your own signatures (validated first; repeatable)', collect, [])
     .option('--max-inflate <MiB>', 'limit: bytes inflated per bundle, all entries together (zip bombs; default 8192)')
     .option('--max-entry <MiB>', 'limit: bytes inflated for one entry (default 1024)')
@@ -278,7 +278,7 @@ function readPolicy(opts: ScanCliOptions, scanner: Scanner): Policy | undefined 
     } catch (e) {
       throw new PolicyError(`cannot read the policy file ${opts.policy}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
-    policy = mergePolicies(policy, parsePolicyFile(text, parseOptions));
+    policy = mergePolicies(policy, parsePolicyFile(text, parseOptions, /\.ya?ml$/i.test(opts.policy) ? 'yaml' : 'json'));
   }
   return policy;
 }

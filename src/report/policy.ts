@@ -49,6 +49,7 @@
  * `category:analytics` too. Each allowance needs a justification; after its `expires` date
  * (YYYY-MM-DD, inclusive) it waives nothing and is reported as expired.
  */
+import { parse as parseYaml } from 'yaml';
 import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import type { Confidence } from '../analysis/trackers.js';
 import { EXIT_OK, exitCode } from '../cli/exit-codes.js';
@@ -173,12 +174,13 @@ export function parseRule(item: string, options: ParseOptions = {}): PolicyRule 
 }
 
 /** Parses a policy file (JSON, see the file comment). */
-export function parsePolicyFile(text: string, options: ParseOptions = {}): Policy {
+export function parsePolicyFile(text: string, options: ParseOptions = {}, format: 'json' | 'yaml' = 'json'): Policy {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    // YAML: plain data only (no custom tags), bounded alias expansion against "billion laughs" files
+    data = format === 'yaml' ? parseYaml(text, { schema: 'core', maxAliasCount: 100 }) : JSON.parse(text);
   } catch (e) {
-    throw new PolicyError(`policy file: not JSON: ${(e as Error).message}`);
+    throw new PolicyError(`policy file: not ${format === 'yaml' ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
   if (!isObject(data)) throw new PolicyError('policy file: expected an object with failOn, minConfidence and allow');
   for (const k of Object.keys(data)) if (!['failOn', 'minConfidence', 'allow', '$schema', 'description'].includes(k)) throw new PolicyError(`policy file: unknown key '${k}'`);

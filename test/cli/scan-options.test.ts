@@ -54,6 +54,18 @@ describe('scan --fail-on / --policy (reviewers)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('a YAML policy file works like a JSON one', async () => {
+    const file = path.join(tmp, 'trackscan.policy.yml');
+    writeFileSync(file, 'failOn:\n  - tracker:advertising\nminConfidence: high\nallow:\n  - rule: tracker:google-mobile-ads\n    justification: reviewed\n    expires: "2099-01-01"\n');
+    const r = await cli('scan', apk, '--policy', file);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/tracker:advertising/);
+    writeFileSync(file, 'failOn: [capability:camera]\n');
+    expect((await cli('scan', apk, '--policy', file)).code).toBe(0);
+    writeFileSync(file, 'failOn: [unclosed\n');
+    expect((await cli('scan', apk, '--policy', file)).code).toBe(2);
+  });
+
   it('a typo in a policy is a usage error, never a silent pass', async () => {
     const r = await cli('scan', apk, '--fail-on', 'tracker:no-such-sdk');
     expect(r.code).toBe(2);

@@ -107,9 +107,15 @@ function measureProcesses(cases) {
   for (let k = 0; k < RUNS; k++) {
     for (const c of cases) {
       if (k >= c.runs) continue;
-      const r = runProcess(c.argv);
-      results[c.id].ms.push(r.ms);
-      results[c.id].rssKB.push(r.rssKB);
+      try {
+        const r = runProcess(c.argv);
+        results[c.id].ms.push(r.ms);
+        results[c.id].rssKB.push(r.rssKB);
+      } catch (e) {
+        // e.g. dist/ rebuilt mid-run by someone else on a shared tree: keep the runs so far
+        log(`    ${c.id}: run ${k + 1} FAILED ${String(e.message).split('\n')[0]}`);
+        c.runs = k;
+      }
     }
   }
   for (const r of Object.values(results)) {

@@ -21,6 +21,7 @@ import { collectSdkArchiveEvidence, isAar, isJar } from './bundle/android/sdk-ar
 import { collectSplitSetEvidence, looksLikeSplitSet } from './bundle/android/splits.js';
 import { collectIosEvidence } from './bundle/ios/collectors.js';
 import { findApp } from './bundle/ios/layout.js';
+import { collectIosSdkArchiveEvidence, isIosBinaryFile, isIosSdkArchive, SingleFileView } from './bundle/ios/sdk-archive.js';
 import type { Evidence } from './evidence/types.js';
 import { TrackscanError } from './errors.js';
 import { buildReport, type Report } from './report/model.js';
@@ -74,7 +75,7 @@ export class Scanner {
     lap('hash', t);
 
     t = performance.now();
-    const bundle = isFolder ? new FolderArchive(path, options.limits) : ZipArchive.openFile(path, options.limits);
+    const bundle = isFolder ? new FolderArchive(path, options.limits) : isIosBinaryFile(path) ? new SingleFileView(path) : ZipArchive.openFile(path, options.limits);
     try {
       lap('archive', t);
       t = performance.now();
@@ -84,6 +85,7 @@ export class Scanner {
       if (isAar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);
       else if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else if (isAab(bundle)) evidence = collectAabEvidence(bundle, WANTED_STRINGS, apis);
+      else if (isIosSdkArchive(bundle, path)) evidence = collectIosSdkArchiveEvidence(bundle, WANTED_STRINGS, path, apis);
       else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
       else if (looksLikeSplitSet(bundle)) evidence = collectSplitSetEvidence(bundle, WANTED_STRINGS, apis).evidence;
       else if (isJar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);

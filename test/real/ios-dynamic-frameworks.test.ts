@@ -16,6 +16,11 @@
  *     renamed, the executable linking `@rpath/Lib1.framework/Lib1` — only what is inside the vendor's
  *     Mach-O (its Objective-C classes) may name it.
  *
+ * Then each real SDK archive scanned directly, as a reviewer vetting an SDK would (platform iOS: a
+ * static library `.a`, a static framework folder, an xcframework folder; platform Android: a jar or
+ * an aar): the SDK is named, from evidence in its code. A known miss states its root cause and is
+ * asserted as a miss, so that fixing the cause makes the case fail until it is updated.
+ *
  * The run's outcome is the table in test/real/RESULTS.md (also in the README's "Real vendor SDKs"
  * section): `UPDATE_REAL_RESULTS=1 npx vitest run test/real` rewrites both; otherwise the test
  * checks that they are still true.
@@ -84,6 +89,83 @@ const FRAMEWORKS: FrameworkCase[] = [
     kind: 'dynamic xcframework (ios-arm64)',
     minClasses: 40,
   },
+];
+
+/** Real SDK archives scanned directly, as a reviewer vetting an SDK would (issue 12: static libraries and frameworks, jars, aars). */
+interface ArchiveCase {
+  sdk: string;
+  label: string;
+  spec: string;
+  /** file or folder inside the package */
+  file: string;
+  platform: 'iOS' | 'Android';
+  kind: string;
+  /** the SDK's version (REAL-DATA.md), shown when the archive does not state it */
+  version: string;
+  /**
+   * a known miss and its root cause: the test asserts the SDK is NOT reported, so fixing the cause
+   * fails it and the case must be updated
+   */
+  knownMiss?: string;
+}
+
+const FB = 'cordova-plugin-facebook4@1.9.1';
+const FIREBASE = 'cordova-plugin-firebase@0.1.19';
+const BUGSNAG = (a: string) => `android/com/bugsnag/${a}/5.0.1-react-native/${a}-5.0.1-react-native.aar`;
+const KOCHAVA_RN = 'react-native-kochava-tracker@2.8.2';
+const EXPLODED = 'android/build/intermediates/exploded-aar';
+const ARCHIVES: ArchiveCase[] = [
+  { sdk: 'appsflyer', label: 'AppsFlyer', spec: 'cordova-plugin-appsflyer-sdk@4.4.14', file: 'src/ios/libAppsFlyerLib.a', platform: 'iOS', kind: 'static library (fat ar)', version: '4.8.10' },
+  { sdk: 'onesignal', label: 'OneSignal', spec: 'react-native-onesignal@1.2.0', file: 'ios/Frameworks/OneSignal.framework', platform: 'iOS', kind: 'static framework', version: '1.x' },
+  { sdk: 'adjust', label: 'Adjust', spec: 'com.adjust.sdk@4.29.1', file: 'src/ios/AdjustSdk.framework', platform: 'iOS', kind: 'static framework', version: '4.29.6' },
+  { sdk: 'facebook-app-events', label: 'Facebook SDK (FBSDKCoreKit)', spec: FB, file: 'src/ios/FBSDKCoreKit.framework', platform: 'iOS', kind: 'static framework', version: '4.22.1' },
+  { sdk: 'facebook-login', label: 'Facebook SDK (FBSDKLoginKit)', spec: FB, file: 'src/ios/FBSDKLoginKit.framework', platform: 'iOS', kind: 'static framework', version: '4.22.1' },
+  { sdk: 'facebook-share', label: 'Facebook SDK (FBSDKShareKit)', spec: FB, file: 'src/ios/FBSDKShareKit.framework', platform: 'iOS', kind: 'static framework', version: '4.22.1' },
+  {
+    sdk: 'facebook-app-events',
+    label: 'Bolts (Facebook SDK dependency)',
+    spec: FB,
+    file: 'src/ios/Bolts.framework',
+    platform: 'iOS',
+    kind: 'static framework',
+    version: '1.8.4',
+    knownMiss: 'Bolts (com.bolts.ios, BF classes) is an open-source task/App Links library Parse apps use too, not Facebook tracking code; no signature claims it',
+  },
+  { sdk: 'facebook-audience-network', label: 'Facebook Audience Network', spec: 'cordova-facebook-audnet-sdk@4.26.2', file: 'FBAudienceNetwork.framework', platform: 'iOS', kind: 'static framework', version: '4.26.0' },
+  { sdk: 'google-mobile-ads', label: 'Google Mobile Ads', spec: 'cordova-admob-sdk@0.4.0', file: 'src/ios/GoogleMobileAds.framework', platform: 'iOS', kind: 'static framework', version: '7.17.0' },
+  { sdk: 'firebase-analytics', label: 'Firebase Analytics', spec: FIREBASE, file: 'src/ios/Firebase/Analytics/FirebaseAnalytics.framework', platform: 'iOS', kind: 'static framework', version: '3.4.0' },
+  { sdk: 'firebase-crash-reporting-legacy', label: 'Firebase Crash Reporting', spec: FIREBASE, file: 'src/ios/Firebase/Crash/FirebaseCrash.framework', platform: 'iOS', kind: 'static framework', version: '3.4.0' },
+  { sdk: 'firebase-cloud-messaging', label: 'Firebase Messaging', spec: FIREBASE, file: 'src/ios/Firebase/Messaging/FirebaseMessaging.framework', platform: 'iOS', kind: 'static framework', version: '3.4.0' },
+  { sdk: 'google-analytics-legacy', label: 'Google Analytics', spec: 'cordova-plugin-google-analytics@0.8.1', file: 'ios/libGoogleAnalyticsServices.a', platform: 'iOS', kind: 'static library (fat ar)', version: '3.14' },
+  { sdk: 'fabric-crashlytics', label: 'Crashlytics', spec: 'cordova-fabric-plugin@1.1.10', file: 'lib/ios/Crashlytics.framework', platform: 'iOS', kind: 'static framework', version: '3.9.3' },
+  { sdk: 'fabric-crashlytics', label: 'Crashlytics (Fabric)', spec: 'cordova-fabric-plugin@1.1.10', file: 'lib/ios/Fabric.framework', platform: 'iOS', kind: 'static framework', version: '1.7.2' },
+  { sdk: 'repro', label: 'Repro', spec: 'react-native-repro@2.3.0', file: 'sdk-ios/Repro.framework', platform: 'iOS', kind: 'static framework', version: '4.7.1' },
+  { sdk: 'smartlook', label: 'Smartlook', spec: 'cordova-plugin-smartlook@2.0.2', file: 'src/ios/SmartlookAnalytics.xcframework', platform: 'iOS', kind: 'dynamic xcframework', version: '2.2.7' },
+  { sdk: 'kochava', label: 'Kochava (KochavaTracker)', spec: KOCHAVA_RN, file: 'ios/Frameworks/KochavaTracker.xcframework', platform: 'iOS', kind: 'dynamic xcframework', version: '7.6.0' },
+  { sdk: 'branch', label: 'Branch', spec: 'branch-cordova-sdk@3.0.1', file: 'src/android/dependencies/Branch.jar', platform: 'Android', kind: 'jar', version: '2.17.1' },
+  { sdk: 'adjust', label: 'Adjust', spec: 'com.adjust.sdk@4.29.1', file: 'src/android/adjust-android.jar', platform: 'Android', kind: 'jar', version: '4.28.5' },
+  { sdk: 'adjust', label: 'Adjust', spec: 'react-native-adjust@4.12.3', file: 'android/libs/adjust-android.jar', platform: 'Android', kind: 'jar', version: '4.12.4' },
+  ...['KochavaCore', 'KochavaTracker', 'KochavaTrackerDatapointNetwork', 'KochavaTrackerEngagement', 'KochavaTrackerEvents'].map(
+    (n): ArchiveCase => ({
+      sdk: 'kochava',
+      label: `Kochava (${n})`,
+      spec: KOCHAVA_RN,
+      file: `android/libs/${n}.aar`,
+      platform: 'Android',
+      kind: 'aar',
+      version: '7.6.0',
+      ...(n === 'KochavaCore'
+        ? { knownMiss: "the matcher takes the AAR manifest's package (com.kochava.core) as the app's own code and drops every com.kochava.core class; nothing else names it" }
+        : {}),
+    }),
+  ),
+  ...['bugsnag-android-core', 'bugsnag-plugin-android-anr', 'bugsnag-plugin-android-ndk', 'bugsnag-plugin-react-native', 'bugsnag-android', 'bugsnag-android-ndk'].map(
+    (n): ArchiveCase => ({ sdk: 'bugsnag', label: `Bugsnag (${n})`, spec: '@bugsnag/react-native@7.3.1', file: BUGSNAG(n), platform: 'Android', kind: 'aar', version: '5.0.1' }),
+  ),
+  { sdk: 'repro', label: 'Repro', spec: 'react-native-repro@2.3.0', file: 'sdk-android/io/repro/repro-android-sdk/4.4.1/repro-android-sdk-4.4.1.aar', platform: 'Android', kind: 'aar', version: '4.4.1' },
+  { sdk: 'onesignal', label: 'OneSignal', spec: 'react-native-onesignal@3.0.0', file: `${EXPLODED}/com.onesignal/OneSignal/3.4.0/jars/classes.jar`, platform: 'Android', kind: 'classes.jar of the aar', version: '3.4.0' },
+  { sdk: 'google-analytics-legacy', label: 'Google Analytics (play-services-analytics)', spec: 'react-native-onesignal@3.0.0', file: `${EXPLODED}/com.google.android.gms/play-services-analytics/9.8.00/jars/classes.jar`, platform: 'Android', kind: 'classes.jar of the aar', version: '9.8.0' },
+  { sdk: 'google-analytics-legacy', label: 'Google Analytics (play-services-analytics-impl)', spec: 'react-native-onesignal@3.0.0', file: `${EXPLODED}/com.google.android.gms/play-services-analytics-impl/9.8.00/jars/classes.jar`, platform: 'Android', kind: 'classes.jar of the aar', version: '9.8.0' },
 ];
 
 interface AppCase {
@@ -277,6 +359,35 @@ describe('real iOS dynamic frameworks embedded in an IPA', () => {
   }
 });
 
+describe('real SDK archives scanned directly', () => {
+  for (const c of ARCHIVES) {
+    const pkg = realPackage(c.spec);
+    if (!pkg.ok) skipped = true;
+    const file = pkg.ok ? realFile(c.spec, c.file) : undefined;
+    const shown = path.basename(c.file);
+    it.skipIf(!file)(`${c.spec}: ${c.file} is reported as ${c.sdk}, platform ${c.platform}`, () => {
+      const report = new Scanner().scanFile(file!);
+      const t = report.trackers.find((x) => x.id === c.sdk);
+      rows.set(`${c.label}\0${c.spec}\0${c.file}`, {
+        sdk: c.label,
+        // the SDK's version; what the archive states when it differs (static frameworks' Info.plists often say 1.0)
+        version: ((v) => (v && v !== c.version ? `${c.version} (archive says ${v})` : c.version))(t?.version ?? report.app.versionName),
+        platform: c.platform,
+        kind: `${c.kind}, \`${shown}\`, scanned directly`,
+        detected: t ? 'yes' : '**no**',
+        evidence: t ? describeEvidence(t) : c.knownMiss ? `— (${c.knownMiss})` : '—',
+      });
+      expect(report.platform).toBe(c.platform.toLowerCase());
+      if (c.knownMiss) {
+        expect(t, `${c.label} is now reported: remove its knownMiss`).toBeUndefined();
+        return;
+      }
+      expect(t, `${c.sdk} not reported; trackers: ${report.trackers.map((x) => x.id).join(', ')}`).toBeDefined();
+      expect(t!.evidence.some((e) => e.kind === 'code-defined' || e.kind === 'code-referenced')).toBe(true);
+    });
+  }
+});
+
 describe('real apps without trackers', () => {
   for (const a of TRACKER_FREE_APPS) {
     const pkg = realPackage(a.spec);
@@ -313,7 +424,7 @@ function table(): string {
 describe('test/real/RESULTS.md and the README table', () => {
   // runs after the cases above (vitest runs a file's tests in order); a skipped package leaves the files alone
   it.skipIf(skipped)('are the table this run produced (UPDATE_REAL_RESULTS=1 rewrites them)', () => {
-    expect(rows.size).toBe(FRAMEWORKS.length * 2 + TRACKER_FREE_APPS.length);
+    expect(rows.size).toBe(FRAMEWORKS.length * 2 + ARCHIVES.length + TRACKER_FREE_APPS.length);
     const body = table();
     const results = `# Real vendor SDKs: results\n\nGenerated by \`UPDATE_REAL_RESULTS=1 npx vitest run test/real\` from test/real/ios-dynamic-frameworks.test.ts; checked on every run.\n\n${body}`;
     const readme = readFileSync(README, 'utf8');

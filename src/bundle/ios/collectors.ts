@@ -229,7 +229,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
   },
 ];
 
-function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string, addHost: (host: string, sample: string) => void): IosBinaryEvidence {
+export function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file: string, addHost: (host: string, sample: string) => void): IosBinaryEvidence {
   const m = parseMachO(ctx.view.read(file));
   const slices = preferredSlices(m);
   const s = slices[0];

@@ -126,6 +126,10 @@ export interface FrameworkSpec {
   version: string;
   classes?: string[];
   cStrings?: string[];
+  /** extra selectors for __objc_methname (the methods the framework calls) */
+  selectors?: string[];
+  /** undefined external symbols it imports: `_OBJC_CLASS_$_CLLocationManager` */
+  importedSymbols?: string[];
   dylibs?: MachOWriterDylib[];
   arch?: MachOWriterInput['arch'];
   platform?: number;
@@ -161,6 +165,8 @@ export function framework(f: FrameworkSpec): AppFile[] {
     rpaths: ['@executable_path/Frameworks', '@loader_path/Frameworks'],
     classes: objcClasses(f.classes ?? []),
     cStrings: f.cStrings ?? [],
+    ...(f.selectors ? { selectors: f.selectors } : {}),
+    ...(f.importedSymbols ? { importedSymbols: f.importedSymbols } : {}),
     minOS: '12.0',
     ...(f.platform !== undefined ? { platform: f.platform } : {}),
     ...(f.encryption ? { encryption: f.encryption } : {}),
@@ -285,6 +291,9 @@ export function campaignIpaSpec(): IosAppSpec {
     seed: `${NAME}.app/${NAME}`,
     minOS: '12.0',
     classes: objcClasses([...appClasses, ...firebase]),
+    // the app's own code reads the address book (C20ContactsUploader)
+    importedSymbols: ['_OBJC_CLASS_$_CNContactStore'],
+    selectors: ['enumerateContactsWithFetchRequest:error:usingBlock:'],
     cStrings: [
       'https://api.campaign2020.example.com/v1/',
       'https://api.campaign2020.example.com/v1/contacts/upload',
@@ -400,6 +409,9 @@ export function campaignIpaSpec(): IosAppSpec {
         classes: ['FBSDKApplicationDelegate', 'FBSDKAppEvents', 'FBSDKAppEventsUtility', 'FBSDKSettings', 'FBSDKGraphRequest', 'FBSDKGraphRequestConnection', 'FBSDKAccessToken', 'FBSDKProfile'],
         cStrings: ['https://graph.facebook.com/v17.0/', 'graph.facebook.com', 'https://ep1.facebook.com/'],
         dylibs: [FOUNDATION, UIKIT, systemFramework('AdSupport', 'weak'), systemFramework('AppTrackingTransparency', 'weak'), LIBOBJC, LIBSYSTEM],
+        // the Facebook SDK reads the IDFA
+        importedSymbols: ['_OBJC_CLASS_$_ASIdentifierManager'],
+        selectors: ['advertisingIdentifier'],
         privacyManifest: fbManifest,
       }),
       ...framework({
@@ -421,6 +433,9 @@ export function campaignIpaSpec(): IosAppSpec {
         dylibs: [FOUNDATION, systemFramework('CoreTelephony'), systemFramework('SystemConfiguration'), systemFramework('CoreLocation', 'weak'), LIBOBJC, LIBSYSTEM],
       }),
       ...pw('PWLocation', ['PWManagedLocationManager', 'PWBeaconPointLocationManager', 'PWGPSLocationManager', 'PWIndoorLocation'], {
+        // Phunware's location/beacon SDK, not the app, requests location and scans Bluetooth
+        importedSymbols: ['_OBJC_CLASS_$_CLLocationManager', '_OBJC_CLASS_$_CBCentralManager'],
+        selectors: ['startUpdatingLocation', 'requestAlwaysAuthorization', 'startMonitoringForRegion:', 'startRangingBeaconsSatisfyingConstraint:', 'scanForPeripheralsWithServices:options:'],
         dylibs: [FOUNDATION, systemFramework('CoreLocation'), systemFramework('CoreBluetooth'), systemFramework('CoreMotion'), embeddedFramework('PWCore'), LIBOBJC, LIBSYSTEM],
       }),
       ...pw('PWMapKit', ['PWMapView', 'PWBuilding', 'PWPointOfInterest', 'PWRouteInstruction'], {

@@ -11,7 +11,7 @@
 import type { TypedValue } from '../formats/res-value.js';
 import { writeArsc } from './arsc-writer.js';
 import { writeAxml, type AxmlWriteOptions, type WAttr, type WElement } from './axml-writer.js';
-import { buildDex, type DexWriterClass, type DexWriterInput, type DexWriterMethodRef } from './dex-writer.js';
+import { asm, buildDex, codeOf, type DexWriterClass, type DexWriterFieldRef, type DexWriterInput, type DexWriterMethod, type DexWriterMethodRef } from './dex-writer.js';
 import { buildApkSigningBlock } from './signing-writer.js';
 import { writeZip, type ZipWriterEntry } from './zip-writer.js';
 
@@ -152,6 +152,17 @@ export function classes(names: string[], supers: Record<string, string> = {}): D
     ...(supers[n] ? { superclass: descriptor(supers[n]) } : {}),
     directMethods: [{ name: '<init>' }],
   }));
+}
+
+/** Adds methods (with their code) to classes built by {@link classes}, by Java class name. */
+export function withMethods(list: DexWriterClass[], methods: Record<string, { direct?: DexWriterMethod[]; virtual?: DexWriterMethod[] }>): DexWriterClass[] {
+  const known = new Set(list.map((c) => c.descriptor));
+  for (const n of Object.keys(methods)) if (!known.has(descriptor(n))) throw new Error(`withMethods: no class ${n}`);
+  return list.map((c) => {
+    const m = Object.entries(methods).find(([n]) => descriptor(n) === c.descriptor)?.[1];
+    if (!m) return c;
+    return { ...c, directMethods: [...(c.directMethods ?? []), ...(m.direct ?? [])], virtualMethods: [...(c.virtualMethods ?? []), ...(m.virtual ?? [])] };
+  });
 }
 
 /** A call site's worth of reference: the method is referenced, its class is not defined here. */
@@ -317,8 +328,140 @@ export function campaignAppSpec(): ApkSpec {
     'com.facebook.CurrentAccessTokenExpirationBroadcastReceiver': 'android.content.BroadcastReceiver',
     'com.facebook.internal.FacebookInitProvider': 'android.content.ContentProvider',
   };
+  // Method bodies with real call sites, so a scan attributes each sensitive API to its caller: the
+  // Phunware location/beacon SDK scans Bluetooth and requests location, the app's own
+  // ContactsUploader reads the address book, the app's API client reads the IMEI, and Google's
+  // measurement code reads the advertising ID. The app starts Phunware Core and Mapping, Firebase
+  // and Facebook from its Application class, and its beacon service starts Phunware's scanner;
+  // Phunware Analytics is never called (an SDK that is present but unreferenced).
+  const ACC_STATIC = 0x0009; // public static
+  const STRING = 'Ljava/lang/String;';
+  const CONTEXT = 'Landroid/content/Context;';
+  const startScan = methodRef('android.bluetooth.le.BluetoothLeScanner', 'startScan', 'V', ['Landroid/bluetooth/le/ScanCallback;']);
+  const requestLocationUpdates = methodRef('android.location.LocationManager', 'requestLocationUpdates', 'V', [STRING, 'J', 'F', 'Landroid/location/LocationListener;']);
+  const getLastKnownLocation = methodRef('android.location.LocationManager', 'getLastKnownLocation', 'Landroid/location/Location;', [STRING]);
+  const addGeofences = methodRef('com.google.android.gms.location.GeofencingClient', 'addGeofences', 'Lcom/google/android/gms/tasks/Task;', [
+    'Lcom/google/android/gms/location/GeofencingRequest;',
+    'Landroid/app/PendingIntent;',
+  ]);
+  const phoneContentUri: DexWriterFieldRef = { classDescriptor: 'Landroid/provider/ContactsContract$CommonDataKinds$Phone;', name: 'CONTENT_URI', type: 'Landroid/net/Uri;' };
+  const getContentResolver = methodRef('android.content.Context', 'getContentResolver', 'Landroid/content/ContentResolver;');
+  const query = methodRef('android.content.ContentResolver', 'query', 'Landroid/database/Cursor;', ['Landroid/net/Uri;', '[Ljava/lang/String;', STRING, '[Ljava/lang/String;', STRING]);
+  const getDeviceId = methodRef('android.telephony.TelephonyManager', 'getDeviceId', STRING);
+  const getAdvertisingIdInfo = methodRef('com.google.android.gms.ads.identifier.AdvertisingIdClient', 'getAdvertisingIdInfo', 'Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;', [CONTEXT]);
+  const coreGetInstance = methodRef('com.phunware.core.PwCoreSession', 'getInstance', 'Lcom/phunware/core/PwCoreSession;');
+  const coreRegisterModules = methodRef('com.phunware.core.PwCoreSession', 'registerModules', 'V', [CONTEXT]);
+  const locationGetInstance = methodRef('com.phunware.location.PwLocationModule', 'getInstance', 'Lcom/phunware/location/PwLocationModule;');
+  const mappingGetInstance = methodRef('com.phunware.mapping.PwMappingModule', 'getInstance', 'Lcom/phunware/mapping/PwMappingModule;');
+  const firebaseGetInstance = methodRef('com.google.firebase.analytics.FirebaseAnalytics', 'getInstance', 'Lcom/google/firebase/analytics/FirebaseAnalytics;', [CONTEXT]);
+  const activateApp = methodRef('com.facebook.appevents.AppEventsLogger', 'activateApp', 'V', ['Landroid/app/Application;']);
+  const applicationOnCreate = methodRef('android.app.Application', 'onCreate');
+  const serviceOnCreate = methodRef('android.app.Service', 'onCreate');
+  const scannerInit = methodRef('com.phunware.azul.AzulBeaconScanner', '<init>');
+  const scannerStart = methodRef('com.phunware.azul.AzulBeaconScanner', 'start');
+  const AZUL = 'Lcom/phunware/azul/AzulBeaconScanner;';
+  const singleton = (type: string): DexWriterMethod => ({ name: 'getInstance', returnType: type, accessFlags: ACC_STATIC, code: codeOf(1, 0, 0, asm.const4(0, 0), asm.ret(0, '-object')) });
+
   const dex1: DexWriterInput = {
-    classes: classes([...appClasses, ...phunware], supers),
+    classes: withMethods(classes([...appClasses, ...phunware], supers), {
+      // v0 = this
+      [`${P}.CampaignApplication`]: {
+        virtual: [
+          {
+            name: 'onCreate',
+            code: codeOf(
+              2,
+              1,
+              2,
+              asm.invoke('super', applicationOnCreate, [1]),
+              asm.invoke('static', coreGetInstance),
+              asm.moveResult(0, '-object'),
+              asm.invoke('virtual', coreRegisterModules, [0, 1]),
+              asm.invoke('static', mappingGetInstance),
+              asm.invoke('static', firebaseGetInstance, [1]),
+              asm.invoke('static', activateApp, [1]),
+              asm.returnVoid(),
+            ),
+          },
+        ],
+      },
+      [`${P}.geo.BeaconMonitorService`]: {
+        virtual: [
+          {
+            name: 'onCreate',
+            code: codeOf(2, 1, 1, asm.invoke('super', serviceOnCreate, [1]), asm.newInstance(0, AZUL), asm.invoke('direct', scannerInit, [0]), asm.invoke('virtual', scannerStart, [0]), asm.returnVoid()),
+          },
+        ],
+      },
+      [`${P}.contacts.ContactsUploader`]: {
+        virtual: [
+          {
+            name: 'upload',
+            parameters: [CONTEXT],
+            // resolver.query(Phone.CONTENT_URI, null, null, null, null)
+            code: codeOf(
+              8,
+              2,
+              6,
+              asm.invoke('virtual', getContentResolver, [7]),
+              asm.moveResult(0, '-object'),
+              asm.sget(1, phoneContentUri, '-object'),
+              asm.const4(2, 0),
+              asm.const4(3, 0),
+              asm.const4(4, 0),
+              asm.const4(5, 0),
+              asm.invokeRange('virtual', query, 0, 6),
+              asm.returnVoid(),
+            ),
+          },
+        ],
+      },
+      [`${P}.api.CampaignApi`]: {
+        virtual: [
+          {
+            name: 'deviceId',
+            returnType: STRING,
+            parameters: ['Landroid/telephony/TelephonyManager;'],
+            code: codeOf(2, 2, 1, asm.invoke('virtual', getDeviceId, [1]), asm.moveResult(0, '-object'), asm.ret(0, '-object')),
+          },
+        ],
+      },
+      'com.phunware.core.PwCoreSession': {
+        direct: [singleton('Lcom/phunware/core/PwCoreSession;')],
+        virtual: [{ name: 'registerModules', parameters: [CONTEXT], code: codeOf(3, 2, 0, asm.invoke('static', locationGetInstance), asm.returnVoid()) }],
+      },
+      'com.phunware.location.PwLocationModule': { direct: [singleton('Lcom/phunware/location/PwLocationModule;')] },
+      'com.phunware.mapping.PwMappingModule': { direct: [singleton('Lcom/phunware/mapping/PwMappingModule;')] },
+      'com.phunware.azul.AzulBeaconScanner': {
+        // v0 = scanner, v1 = callback, v2 = this
+        virtual: [{ name: 'start', code: codeOf(3, 1, 2, asm.const4(0, 0), asm.const4(1, 0), asm.invoke('virtual', startScan, [0, 1]), asm.returnVoid()) }],
+      },
+      'com.phunware.location.provider.BeaconLocationProvider': {
+        // locationManager.requestLocationUpdates("gps", 1000L, 0f, listener); locationManager.getLastKnownLocation("gps")
+        virtual: [
+          {
+            name: 'start',
+            code: codeOf(
+              7,
+              1,
+              6,
+              asm.const4(0, 0),
+              asm.constString(1, 'gps'),
+              asm.constWide(2, 1000n),
+              asm.const4(4, 0),
+              asm.const4(5, 0),
+              asm.invokeRange('virtual', requestLocationUpdates, 0, 6),
+              asm.invoke('virtual', getLastKnownLocation, [0, 1]),
+              asm.moveResult(0, '-object'),
+              asm.returnVoid(),
+            ),
+          },
+        ],
+      },
+      'com.phunware.engagement.location.GeozoneMonitor': {
+        virtual: [{ name: 'start', code: codeOf(4, 1, 3, asm.const4(0, 0), asm.const4(1, 0), asm.const4(2, 0), asm.invoke('virtual', addGeofences, [0, 1, 2]), asm.moveResult(0, '-object'), asm.returnVoid()) }],
+      },
+    }),
     strings: [
       'https://api.campaign2020.example.com/v1/',
       'https://api.campaign2020.example.com/v1/contacts/upload',
@@ -332,17 +475,30 @@ export function campaignAppSpec(): ApkSpec {
       'user_friends',
       'user_location',
     ],
-    methodRefs: [
-      methodRef('android.content.ContentResolver', 'query', 'Landroid/database/Cursor;', ['Landroid/net/Uri;', '[Ljava/lang/String;', 'Ljava/lang/String;', '[Ljava/lang/String;', 'Ljava/lang/String;']),
-      methodRef('android.location.LocationManager', 'requestLocationUpdates', 'V', ['Ljava/lang/String;', 'J', 'F', 'Landroid/location/LocationListener;']),
-      methodRef('android.bluetooth.le.BluetoothLeScanner', 'startScan', 'V', ['Landroid/bluetooth/le/ScanCallback;']),
-      methodRef('android.telephony.TelephonyManager', 'getLine1Number', 'Ljava/lang/String;'),
-      methodRef('com.facebook.login.LoginManager', 'logInWithReadPermissions', 'V', ['Landroid/app/Activity;', 'Ljava/util/Collection;']),
-    ],
-    types: ['Landroid/provider/ContactsContract$CommonDataKinds$Phone;'],
+    methodRefs: [methodRef('com.facebook.login.LoginManager', 'logInWithReadPermissions', 'V', ['Landroid/app/Activity;', 'Ljava/util/Collection;'])],
   };
   const dex2: DexWriterInput = {
-    classes: classes([...google, ...facebook], supers),
+    classes: withMethods(classes([...google, ...facebook], supers), {
+      'com.google.firebase.analytics.FirebaseAnalytics': {
+        direct: [{ name: 'getInstance', parameters: [CONTEXT], returnType: 'Lcom/google/firebase/analytics/FirebaseAnalytics;', accessFlags: ACC_STATIC, code: codeOf(2, 1, 0, asm.const4(0, 0), asm.ret(0, '-object')) }],
+      },
+      'com.facebook.appevents.AppEventsLogger': {
+        direct: [{ name: 'activateApp', parameters: ['Landroid/app/Application;'], accessFlags: ACC_STATIC, code: codeOf(1, 1, 0, asm.returnVoid()) }],
+      },
+      'com.google.android.gms.measurement.AppMeasurement': {
+        // v0 = result, v1 = this, v2 = context
+        virtual: [
+          {
+            name: 'collectAdvertisingId',
+            parameters: [CONTEXT],
+            code: codeOf(3, 2, 1, asm.invoke('static', getAdvertisingIdInfo, [2]), asm.moveResult(0, '-object'), asm.returnVoid()),
+          },
+        ],
+      },
+      'com.google.android.gms.ads.identifier.AdvertisingIdClient': {
+        direct: [{ name: 'getAdvertisingIdInfo', parameters: [CONTEXT], returnType: 'Lcom/google/android/gms/ads/identifier/AdvertisingIdClient$Info;', accessFlags: ACC_STATIC, code: codeOf(2, 1, 0, asm.const4(0, 0), asm.ret(0, '-object')) }],
+      },
+    }),
     strings: ['https://app-measurement.com/a', 'app-measurement.com', 'https://graph.facebook.com/v7.0/', 'https://m.facebook.com/v7.0/dialog/oauth'],
   };
   return {

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
+import { renderText } from '../../src/report/text.js';
 import type { Report } from '../../src/report/model.js';
 import { Scanner } from '../../src/scan.js';
 import { buildDex } from '../../src/testing/dex-writer.js';
@@ -122,6 +123,27 @@ describe('samples/campaign-app.apk', () => {
     expect(r.signing?.schemes).toEqual(['v2']);
     expect(r.signing?.certificates[0].subject).toContain('CN=Campaign 2020 (synthetic demo)');
     expect(r.domains.filter((d) => d.host.endsWith('.campaign2020.example.com')).map((d) => d.trackers)).toEqual([[], []]);
+
+    // attribution (issue 6): the Phunware location/beacon SDK, not the app, scans Bluetooth and
+    // requests location; the app's own ContactsUploader reads the address book
+    const usedBy = (id: string) => (r.capabilities.find((c) => c.id === id)?.usedBy ?? []).map((u) => `${u.by}: ${u.callers.join(', ')}`);
+    expect(usedBy('bluetooth-scan')).toEqual(['phunware-location: com.phunware.azul.AzulBeaconScanner']);
+    expect(usedBy('location-precise')).toEqual(['phunware-engagement: com.phunware.engagement.location.GeozoneMonitor', 'phunware-location: com.phunware.location.provider.BeaconLocationProvider']);
+    expect(usedBy('location-approximate')).toEqual(usedBy('location-precise'));
+    expect(usedBy('location-background')).toEqual(['phunware-engagement: com.phunware.engagement.location.GeozoneMonitor']);
+    expect(usedBy('contacts')).toEqual(['app: org.example.campaign2020.contacts.ContactsUploader']);
+    expect(usedBy('phone-state')).toEqual(['app: org.example.campaign2020.api.CampaignApi']);
+    expect(usedBy('advertising-id')).toEqual(['firebase-analytics: com.google.android.gms.measurement.AppMeasurement']);
+    const locationUse = r.capabilities.find((c) => c.id === 'location-precise')!.usedBy!.find((u) => u.by === 'phunware-location')!;
+    expect(locationUse.apis).toEqual(expect.arrayContaining(['android.location.LocationManager.requestLocationUpdates', 'android.location.LocationManager.getLastKnownLocation']));
+    for (const id of ['bluetooth-scan', 'location-precise', 'location-approximate', 'location-background']) expect(usedBy(id).some((u) => u.startsWith('app:')), id).toBe(false);
+    // is it switched on? the app calls Phunware Core (which starts Location) and Mapping; Phunware Analytics is never called
+    expect(finding(r, 'phunware-analytics').status?.state).toBe('unreferenced');
+    for (const id of ['phunware-core', 'phunware-location', 'phunware-mapping']) expect(finding(r, id).status?.state, id).toBe('active');
+    const text = renderText(r);
+    expect(text).toContain('→ Phunware Location SDK: scans for Bluetooth LE devices and beacons (in com.phunware.azul.AzulBeaconScanner)');
+    expect(text).toContain('→ Phunware Location SDK: reads the last known location; requests location updates (in com.phunware.location.provider.BeaconLocationProvider)');
+    expect(text).toContain('→ the app’s own code: reads the address book (in org.example.campaign2020.contacts.ContactsUploader)');
     expectGolden('campaign-app.apk', r);
   });
 });

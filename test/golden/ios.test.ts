@@ -169,8 +169,22 @@ describe('samples/campaign-app.ipa (the iOS twin of campaign-app.apk)', () => {
     expect(checkKinds(r)).not.toContain('undeclared-tracking-domain:ep1.facebook.com');
     expect(r.domains.filter((d) => d.host.endsWith('.campaign2020.example.com')).map((d) => d.trackers)).toEqual([[], []]);
 
+    // attribution (issue 6): the Phunware location/beacon framework, not the app, scans Bluetooth,
+    // requests location and ranges beacons; the app's own executable reads the address book
+    const PWLOCATION = 'Payload/Campaign2020.app/Frameworks/PWLocation.framework/PWLocation';
+    const usedBy = (id: string) => (r.capabilities.find((c) => c.id === id)?.usedBy ?? []).map((u) => `${u.by}: ${u.callers.join(', ')}`);
+    expect(usedBy('bluetooth-scan')).toEqual([`phunware-location: ${PWLOCATION}`]);
+    expect(usedBy('location-precise')).toEqual([`phunware-location: ${PWLOCATION}`]);
+    expect(usedBy('location-background')).toEqual([`phunware-location: ${PWLOCATION}`]);
+    expect(usedBy('beacons')).toEqual([`phunware-location: ${PWLOCATION}`]);
+    expect(usedBy('contacts')).toEqual(['app: Payload/Campaign2020.app/Campaign2020']);
+    expect(usedBy('advertising-id')).toEqual(['facebook-app-events: Payload/Campaign2020.app/Frameworks/FBSDKCoreKit.framework/FBSDKCoreKit']);
+
     // the text report quotes the purpose sentences (what a journalist quotes)
     const text = renderText(r);
+    expect(text).toContain(`→ Phunware Location SDK: scans for nearby Bluetooth devices (in ${PWLOCATION})`);
+    expect(text).toContain(`→ Phunware Location SDK: monitors geographic or beacon regions (geofencing); requests location updates (in ${PWLOCATION})`);
+    expect(text).toContain('→ the app’s own code: reads the address book (in Payload/Campaign2020.app/Campaign2020)');
     expect(text).toContain('Campaign 2020 (synthetic demo) (org.example.campaign2020)');
     expect(text).toContain(CAMPAIGN_USAGE_TEXT.NSContactsUsageDescription.slice(0, 60));
     expectGolden('campaign-app.ipa', r);

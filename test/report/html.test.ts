@@ -29,7 +29,7 @@ describe('HTML report', () => {
       at = i;
     }
     expect(android).toContain('Campaign 2020 (synthetic demo)');
-    expect(android).toContain('13e3bcc6e6b78812555b625f98b085c03602616eb89f121bb1d4ee11a1b9c0ac'); // file SHA-256
+    expect(android).toContain('307738f87e6e7153a581639234e5eb1e4366fda63a9a521bc5ae673c95b3c0dc'); // file SHA-256
     expect(android).toContain('ca4db8cc3b028b30478ef5251dd21f928c47cb160c6b80781b3b60a8a7f2f9fc'); // signer
     expect(android).toContain('Phunware Location SDK');
     expect(android).toContain('com.phunware.azul.AzulBeaconScanner');

@@ -229,7 +229,8 @@ export class TrackerMatcher {
       addExample(item, found, where);
     };
 
-    const appPackage = ev.identity.id;
+    // An SDK archive's identity is the SDK itself: no own-package or first-party rule applies.
+    const appPackage = ev.subject === 'sdk-archive' ? '' : ev.identity.id;
     const appDepth = appPackage ? appPackage.split('.').length : 0;
     const inAppPackage = (cls: string) => appPackage !== '' && (cls.startsWith(appPackage + '.') || cls === appPackage);
 

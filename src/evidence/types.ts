@@ -307,6 +307,12 @@ export interface IosEvidence {
 
 export interface Evidence {
   platform: Platform;
+  /**
+   * What was scanned: an app (the default), or an SDK archive a reviewer vets (.jar, .aar, .a,
+   * .framework, .xcframework) — then the identity is the SDK's own, so its classes are not "the
+   * app's own code" and it is not "the vendor's own app".
+   */
+  subject?: 'app' | 'sdk-archive';
   identity: AppIdentity;
   signing?: SigningEvidence;
   /** what the app asks the user for: Android permissions, iOS usage-description keys */

@@ -122,14 +122,13 @@ const ARCHIVES: ArchiveCase[] = [
   { sdk: 'facebook-login', label: 'Facebook SDK (FBSDKLoginKit)', spec: FB, file: 'src/ios/FBSDKLoginKit.framework', platform: 'iOS', kind: 'static framework', version: '4.22.1' },
   { sdk: 'facebook-share', label: 'Facebook SDK (FBSDKShareKit)', spec: FB, file: 'src/ios/FBSDKShareKit.framework', platform: 'iOS', kind: 'static framework', version: '4.22.1' },
   {
-    sdk: 'facebook-app-events',
-    label: 'Bolts (Facebook SDK dependency)',
+    sdk: 'bolts',
+    label: 'Bolts (Facebook SDK dependency; a library, not a tracker)',
     spec: FB,
     file: 'src/ios/Bolts.framework',
     platform: 'iOS',
     kind: 'static framework',
     version: '1.8.4',
-    knownMiss: 'Bolts (com.bolts.ios, BF classes) is an open-source task/App Links library Parse apps use too, not Facebook tracking code; no signature claims it',
   },
   { sdk: 'facebook-audience-network', label: 'Facebook Audience Network', spec: 'cordova-facebook-audnet-sdk@4.26.2', file: 'FBAudienceNetwork.framework', platform: 'iOS', kind: 'static framework', version: '4.26.0' },
   { sdk: 'google-mobile-ads', label: 'Google Mobile Ads', spec: 'cordova-admob-sdk@0.4.0', file: 'src/ios/GoogleMobileAds.framework', platform: 'iOS', kind: 'static framework', version: '7.17.0' },
@@ -154,9 +153,6 @@ const ARCHIVES: ArchiveCase[] = [
       platform: 'Android',
       kind: 'aar',
       version: '7.6.0',
-      ...(n === 'KochavaCore'
-        ? { knownMiss: "the matcher takes the AAR manifest's package (com.kochava.core) as the app's own code and drops every com.kochava.core class; nothing else names it" }
-        : {}),
     }),
   ),
   ...['bugsnag-android-core', 'bugsnag-plugin-android-anr', 'bugsnag-plugin-android-ndk', 'bugsnag-plugin-react-native', 'bugsnag-android', 'bugsnag-android-ndk'].map(

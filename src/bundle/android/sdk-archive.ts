@@ -58,6 +58,7 @@ function isTextXml(head: Uint8Array): boolean {
 /** Reads an AAR or a JAR into Android Evidence. `input` names the file (identity when nothing else does). */
 export function collectSdkArchiveEvidence(view: OpenableView, wantedStrings: ReadonlySet<string>, input: string): Evidence {
   const ev = emptyAndroidEvidence();
+  ev.subject = 'sdk-archive';
   const a = ev.android!;
   const files = new Set<string>();
   const hosts = new Map<string, Evidence['domains'][number]>();

@@ -221,6 +221,7 @@ export function collectIosSdkArchiveEvidence(view: BundleView, wantedStrings: Re
   if (!shape) throw new TrackscanError('NOT_A_BUNDLE', 'not an iOS static library, framework or xcframework', { file: input });
   const v = shape.kind === 'framework-folder' ? prefixedView(view, `${shape.name}.framework/`) : shape.kind === 'xcframework-folder' ? prefixedView(view, `${shape.name}.xcframework/`) : view;
   const ev = emptyIosEvidence('');
+  ev.subject = 'sdk-archive';
   const ios = ev.ios!;
   const warn = (message: string, entry?: string) => ev.warnings.push({ code: 'sdk-archive', message, ...(entry ? { entry } : {}) });
   const libs: Library[] = shape.kind === 'binary' ? [{ name: view.entries[0].name.replace(/^lib/, '').replace(/\.(a|dylib)$/, ''), binary: view.entries[0].name }] : librariesOf(v, warn);

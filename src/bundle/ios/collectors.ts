@@ -115,8 +115,6 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
           const v = info[key];
           // booleans and numbers too: SDK switches (FIREBASE_ANALYTICS_COLLECTION_ENABLED = false) are read from them
           if (typeof v === 'boolean' || typeof v === 'number') return { key, value: String(v), provenance: where(key) };
-          // booleans and numbers too: SDK switches (FIREBASE_ANALYTICS_COLLECTION_ENABLED = false) are read from them
-          if (typeof v === 'boolean' || typeof v === 'number') return { key, value: String(v), provenance: where(key) };
           return typeof v === 'string' && v.length <= MAX_PLIST_VALUE ? { key, value: v, provenance: where(key) } : { key, provenance: where(key) };
         });
 

@@ -2,7 +2,8 @@
 // See bench/README.md for what is measured and why; results go to bench/results/<date>.md.
 //
 // Environment: BENCH_RUNS (measured runs per case, default 5; one warm-up run precedes them),
-// BENCH_ONLY (comma-separated input ids), BENCH_SKIP_PEERS=1 (trackscan and the floor only).
+// BENCH_ONLY (comma-separated input ids), BENCH_SKIP_PEERS=1 (trackscan and the floor only),
+// BENCH_SKIP_BATCH=1 (no batch case), BENCH_BATCH_COUNT (bundles in the batch case, default 200).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
@@ -306,6 +307,12 @@ lines.push(
     'Everything else (native libraries, resources, assets) is only listed. The floor finds the central directory, reads each needed entry and inflates it with `inflateRawSync` (one output buffer of the declared size); no CRC, no parsing, no hashing (bench/floor.mjs).',
   '',
 );
+
+// The batch case (issue 7): apps/second with 1 worker and with the default pool, peak memory.
+if (!process.env.BENCH_SKIP_BATCH) {
+  const batch = spawnSync(process.execPath, [join(here, 'batch.mjs'), process.env.BENCH_BATCH_COUNT ?? '200'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  lines.push('## Batch (bench/batch.mjs)', '', batch.status === 0 ? batch.stdout.trim() : `batch bench failed: ${(batch.stderr || '').trim().split('\n').pop()}`, '');
+}
 
 const md = lines.join('\n');
 mkdirSync(join(here, 'results'), { recursive: true });

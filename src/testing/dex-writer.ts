@@ -7,6 +7,7 @@
  * Not written: annotations, static values, debug info, call sites, method handles.
  * Classes are emitted superclass/interfaces first (stable topological order), as the verifier wants.
  */
+import { ByteOut } from './byte-out.js';
 import { createHash } from 'node:crypto';
 import {
   ACC_ABSTRACT,
@@ -117,51 +118,6 @@ export interface DexWriterInput {
   version?: number;
 }
 
-/** Growable little-endian byte buffer. */
-class Out {
-  buf = new Uint8Array(256);
-  len = 0;
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-  u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u16(v: number): void {
-    this.u8(v);
-    this.u8(v >>> 8);
-  }
-  u32(v: number): void {
-    this.u16(v & 0xffff);
-    this.u16(v >>> 16);
-  }
-  uleb(v: number): void {
-    let x = v >>> 0;
-    do {
-      let b = x & 0x7f;
-      x >>>= 7;
-      if (x !== 0) b |= 0x80;
-      this.u8(b);
-    } while (x !== 0);
-  }
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  align(n: number): void {
-    while (this.len % n !== 0) this.u8(0);
-  }
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
 
 function shortyChar(descriptor: string): string {
   return descriptor[0] === 'L' || descriptor[0] === '[' ? 'L' : descriptor[0];
@@ -368,7 +324,7 @@ function buildEntry(input: DexWriterInput, version: number, base: number): Uint8
   const dataOff = classDefsOff + 32 * classes.length;
 
   // The data section is built in `data`, whose byte 0 sits at absolute offset dataOff.
-  const data = new Out();
+  const data = new ByteOut();
   const abs = (): number => dataOff + data.len;
 
   // code items (4-byte aligned)
@@ -532,7 +488,7 @@ function buildEntry(input: DexWriterInput, version: number, base: number): Uint8
   const fileEnd = abs();
 
   // ---- header and id tables ------------------------------------------------------------------------
-  const out = new Out();
+  const out = new ByteOut();
   out.bytes(Uint8Array.of(0x64, 0x65, 0x78, 0x0a, ...String(version).padStart(3, '0').split('').map((c) => c.charCodeAt(0)), 0));
   out.u32(0); // checksum, patched later
   out.bytes(new Uint8Array(20)); // signature, patched later

@@ -21,6 +21,7 @@
  * Not written: dyld bind/rebase info, exports trie, function starts, LC_DYSYMTAB, superclasses
  * (every class is a root class), ivars, properties, protocols.
  */
+import { ByteOut } from './byte-out.js';
 import { createHash } from 'node:crypto';
 import * as C from '../formats/macho-constants.js';
 
@@ -96,70 +97,6 @@ export interface MachOObjectInput {
   sdk?: string;
 }
 
-// ---- byte buffer ---------------------------------------------------------------------------------
-
-class Out {
-  buf = new Uint8Array(256);
-  len = 0;
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-  u8(v: number): void {
-    this.ensure(1);
-    this.buf[this.len++] = v & 0xff;
-  }
-  u16(v: number): void {
-    this.u8(v);
-    this.u8(v >>> 8);
-  }
-  u32(v: number): void {
-    this.u16(v & 0xffff);
-    this.u16(v >>> 16);
-  }
-  u64(v: number | bigint): void {
-    const b = BigInt(v);
-    this.u32(Number(b & 0xffffffffn));
-    this.u32(Number(b >> 32n));
-  }
-  be32(v: number): void {
-    this.u8(v >>> 24);
-    this.u8(v >>> 16);
-    this.u8(v >>> 8);
-    this.u8(v);
-  }
-  be64(v: number): void {
-    this.be32(Math.floor(v / 0x1_0000_0000));
-    this.be32(v >>> 0);
-  }
-  bytes(b: Uint8Array): void {
-    this.ensure(b.length);
-    this.buf.set(b, this.len);
-    this.len += b.length;
-  }
-  fixed(s: string, n: number): void {
-    const b = new TextEncoder().encode(s);
-    for (let i = 0; i < n; i++) this.u8(i < b.length ? b[i] : 0);
-  }
-  cstr(s: string): void {
-    this.bytes(new TextEncoder().encode(s));
-    this.u8(0);
-  }
-  align(n: number): void {
-    while (this.len % n !== 0) this.u8(0);
-  }
-  padTo(n: number): void {
-    while (this.len < n) this.u8(0);
-  }
-  result(): Uint8Array {
-    return this.buf.slice(0, this.len);
-  }
-}
-
 function alignUp(v: number, a: number): number {
   return Math.ceil(v / a) * a;
 }
@@ -188,7 +125,7 @@ interface Sec {
   name: string;
   align: number;
   flags: number;
-  data: Out;
+  data: ByteOut;
   /** pointers to fill in: location in this section → target section + offset, or a symbol */
   ptrs: { at: number; sec?: Sec; off?: number; symbol?: string }[];
   addr: number;
@@ -197,7 +134,7 @@ interface Sec {
 }
 
 function newSec(seg: string, name: string, align: number, flags = 0): Sec {
-  return { seg, name, align, flags, data: new Out(), ptrs: [], addr: 0, fileoff: 0, index: 0 };
+  return { seg, name, align, flags, data: new ByteOut(), ptrs: [], addr: 0, fileoff: 0, index: 0 };
 }
 
 interface ObjcSections {
@@ -334,7 +271,7 @@ function buildObjcSections(
 
 // ---- load commands -------------------------------------------------------------------------------
 
-function lcDylib(out: Out, cmd: number, d: MachOWriterDylib): void {
+function lcDylib(out: ByteOut, cmd: number, d: MachOWriterDylib): void {
   const size = alignUp(C.DYLIB_COMMAND_SIZE + new TextEncoder().encode(d.name).length + 1, 8);
   const start = out.len;
   out.u32(cmd);
@@ -347,7 +284,7 @@ function lcDylib(out: Out, cmd: number, d: MachOWriterDylib): void {
   out.padTo(start + size);
 }
 
-function lcPath(out: Out, cmd: number, path: string): void {
+function lcPath(out: ByteOut, cmd: number, path: string): void {
   const size = alignUp(12 + new TextEncoder().encode(path).length + 1, 8);
   const start = out.len;
   out.u32(cmd);
@@ -380,10 +317,10 @@ interface SymbolOut {
 
 /** nlist_64 table + string table (index 0 is the empty string, as ld64 writes " \0"). */
 function symbolTables(symbols: SymbolOut[]): { table: Uint8Array; strings: Uint8Array } {
-  const strs = new Out();
+  const strs = new ByteOut();
   strs.u8(0x20);
   strs.u8(0);
-  const table = new Out();
+  const table = new ByteOut();
   for (const s of symbols) {
     const strx = strs.len;
     strs.cstr(s.name);
@@ -425,7 +362,7 @@ export function buildMachO(input: MachOWriterInput = {}): Uint8Array {
   const segCmd = (n: number): number => C.SEGMENT_COMMAND_64_SIZE + n * C.SECTION_64_SIZE;
   let sizeofcmds = (hasPagezero ? segCmd(0) : 0) + segCmd(textSecs.length) + segCmd(constSecs.length) + segCmd(dataSecs.length) + segCmd(0);
   let ncmds = (hasPagezero ? 1 : 0) + 4;
-  const extra = new Out(); // commands whose bytes do not depend on the layout
+  const extra = new ByteOut(); // commands whose bytes do not depend on the layout
   const countCmd = (before: number): void => {
     ncmds++;
     sizeofcmds += extra.len - before;
@@ -509,7 +446,7 @@ export function buildMachO(input: MachOWriterInput = {}): Uint8Array {
   }
 
   // ---- __LINKEDIT: chained fixups, symbols, strings, code signature ----
-  const link = new Out();
+  const link = new ByteOut();
   let chainedBlob: Uint8Array | undefined;
   const segs = [
     ...(hasPagezero ? [{ name: '__PAGEZERO', fileoff: 0, size: 0, vmaddr: 0, vmsize: base }] : []),
@@ -541,7 +478,7 @@ export function buildMachO(input: MachOWriterInput = {}): Uint8Array {
   const linkSize = fileSize - linkOff;
 
   // ---- write ----
-  const out = new Out();
+  const out = new ByteOut();
   out.u32(C.MH_MAGIC_64);
   out.u32(cpuType);
   out.u32(cpuSubtype);
@@ -622,7 +559,7 @@ export function buildMachO(input: MachOWriterInput = {}): Uint8Array {
   return bytes;
 }
 
-function sectionHeader(out: Out, s: Sec, fileoff: number, reloff: number, nreloc: number): void {
+function sectionHeader(out: ByteOut, s: Sec, fileoff: number, reloff: number, nreloc: number): void {
   out.fixed(s.name, 16);
   out.fixed(s.seg, 16);
   out.u64(s.addr);
@@ -665,10 +602,10 @@ function fixupsByPage(seg: SegLayout, fixups: { fileoff: number; target: number 
 
 /** dyld_chained_fixups_header + starts_in_image + one starts_in_segment per segment with fixups. */
 function chainedFixups(segs: SegLayout[], fixups: { fileoff: number; target: number }[], format: MachOWriterInput['pointerFormat'], base: number, page: number): Uint8Array {
-  const out = new Out();
+  const out = new ByteOut();
   const startsOff = 32;
   const allSegs = [...segs, { name: '__LINKEDIT', fileoff: 0, size: 0, vmaddr: 0 }];
-  const starts = new Out();
+  const starts = new ByteOut();
   starts.u32(allSegs.length);
   const segInfos: Uint8Array[] = [];
   let infoOff = alignUp(4 + 4 * allSegs.length, 8);
@@ -680,7 +617,7 @@ function chainedFixups(segs: SegLayout[], fixups: { fileoff: number; target: num
       continue;
     }
     const pageCount = Math.ceil(seg.size / page);
-    const info = new Out();
+    const info = new ByteOut();
     info.u32(22 + 2 * pageCount);
     info.u16(page);
     info.u16(pointerFormatNumber(format));
@@ -743,7 +680,7 @@ const CS_PAGE_SHIFT = 12;
 const CD_HEADER_SIZE = 88; // version 0x20400: … execSegBase, execSegLimit, execSegFlags
 
 function blob(magic: number, payload: Uint8Array): Uint8Array {
-  const o = new Out();
+  const o = new ByteOut();
   o.be32(magic);
   o.be32(8 + payload.length);
   o.bytes(payload);
@@ -751,7 +688,7 @@ function blob(magic: number, payload: Uint8Array): Uint8Array {
 }
 
 function sigBlobs(cs: MachOWriterCodeSignature): { type: number; bytes: Uint8Array }[] {
-  const requirements = new Out();
+  const requirements = new ByteOut();
   requirements.be32(C.CSMAGIC_REQUIREMENTS);
   requirements.be32(12);
   requirements.be32(0);
@@ -789,7 +726,7 @@ function codeSignature(cs: MachOWriterCodeSignature, code: Uint8Array, mainBinar
   const identOffset = CD_HEADER_SIZE;
   const teamOffset = team ? identOffset + ident.length + 1 : 0;
   const hashOffset = identOffset + ident.length + 1 + (team ? team.length + 1 : 0) + nSpecial * 32;
-  const cd = new Out();
+  const cd = new ByteOut();
   cd.be32(C.CSMAGIC_CODEDIRECTORY);
   cd.be32(cdSize(cs, code.length));
   cd.be32(C.CS_SUPPORTSEXECSEG);
@@ -820,7 +757,7 @@ function codeSignature(cs: MachOWriterCodeSignature, code: Uint8Array, mainBinar
   for (let i = nSpecial - 1; i >= 0; i--) cd.bytes(special[i]);
   for (let p = 0; p < nCode; p++) cd.bytes(sha256(code.subarray(p << CS_PAGE_SHIFT, Math.min(code.length, (p + 1) << CS_PAGE_SHIFT))));
   const all = [{ type: C.CSSLOT_CODEDIRECTORY, bytes: cd.result() }, ...blobs, { type: C.CSSLOT_SIGNATURESLOT, bytes: blob(C.CSMAGIC_BLOBWRAPPER, new Uint8Array(0)) }];
-  const out = new Out();
+  const out = new ByteOut();
   const total = 12 + 8 * all.length + all.reduce((a, b) => a + b.bytes.length, 0);
   out.be32(C.CSMAGIC_EMBEDDED_SIGNATURE);
   out.be32(total);
@@ -858,10 +795,10 @@ export function buildMachOObject(input: MachOObjectInput = {}): Uint8Array {
   const syms: SymbolOut[] = objc.symbols.map((s) => ({ name: s.name, type: C.N_SECT | C.N_EXT, sect: s.sec.index, value: s.sec.addr + s.off }));
   const symIndex = new Map(syms.map((s, i) => [s.name, i]));
   // relocations
-  const relocs = new Map<Sec, Out>();
+  const relocs = new Map<Sec, ByteOut>();
   for (const s of secs) {
     if (s.ptrs.length === 0) continue;
-    const r = new Out();
+    const r = new ByteOut();
     // ld64 expects relocations in descending address order, as clang writes them
     for (const p of [...s.ptrs].sort((a, c) => c.at - a.at)) {
       const length = 3; // 8 bytes
@@ -884,7 +821,7 @@ export function buildMachOObject(input: MachOObjectInput = {}): Uint8Array {
   const tables = symbolTables(syms);
   const symOff = off;
   const strOff = symOff + tables.table.length;
-  const out = new Out();
+  const out = new ByteOut();
   out.u32(C.MH_MAGIC_64);
   out.u32(cpuType);
   out.u32(cpuSubtype);
@@ -962,7 +899,7 @@ export function buildFat(slices: (Uint8Array | FatInput)[], options: { fat64?: b
     off += e.bytes.length;
     return { ...e, cpuType, cpuSubtype, align, at };
   });
-  const out = new Out();
+  const out = new ByteOut();
   out.be32(is64 ? C.FAT_MAGIC_64 : C.FAT_MAGIC);
   out.be32(entries.length);
   for (const p of placed) {
@@ -993,7 +930,7 @@ export interface ArchiveInput {
   bytes: Uint8Array;
 }
 
-function arHeader(out: Out, name: string, size: number): void {
+function arHeader(out: ByteOut, name: string, size: number): void {
   const field = (v: string, n: number): void => out.fixed(v.padEnd(n, ' '), n);
   field(name, 16);
   field('0', 12);
@@ -1038,7 +975,7 @@ function definedSymbols(obj: Uint8Array): string[] {
  * 32-bit table), every member named with `#1/N`, member data 8-byte aligned.
  */
 export function buildArchive(members: ArchiveInput[], options: { symdef?: boolean } = {}): Uint8Array {
-  const out = new Out();
+  const out = new ByteOut();
   out.fixed(C.ARMAG, C.SARMAG);
   const enc = new TextEncoder();
   const memberBlock = (name: string, data: Uint8Array): Uint8Array => {
@@ -1046,7 +983,7 @@ export function buildArchive(members: ArchiveInput[], options: { symdef?: boolea
     // name padded so that header (60) + name keeps the data 8-byte aligned
     const nameLen = alignUp(nameBytes.length + 1, 4) + ((alignUp(nameBytes.length + 1, 4) + C.AR_HDR_SIZE) % 8 === 0 ? 0 : 4);
     const dataLen = alignUp(data.length, 8);
-    const o = new Out();
+    const o = new ByteOut();
     arHeader(o, `${C.AR_EFMT1}${nameLen}`, nameLen + dataLen);
     o.bytes(nameBytes);
     o.padTo(C.AR_HDR_SIZE + nameLen);
@@ -1059,7 +996,7 @@ export function buildArchive(members: ArchiveInput[], options: { symdef?: boolea
     // ranlib { ran_strx, ran_off } entries, offsets of member headers; sized first, then filled
     const entries = members.flatMap((m, i) => definedSymbols(m.bytes).map((name) => ({ name, member: i })));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    const strs = new Out();
+    const strs = new ByteOut();
     const strx = entries.map((e) => {
       const at = strs.len;
       strs.cstr(e.name);
@@ -1067,7 +1004,7 @@ export function buildArchive(members: ArchiveInput[], options: { symdef?: boolea
     });
     strs.align(8);
     const build = (offsets: number[]): Uint8Array => {
-      const d = new Out();
+      const d = new ByteOut();
       d.u32(entries.length * 8);
       entries.forEach((e, i) => {
         d.u32(strx[i]);

@@ -6,7 +6,7 @@
  */
 import type { ZipLimits } from '../archive/zip.js';
 import { availableParallelism } from 'node:os';
-import ora, { type Ora } from 'ora';
+import ora from 'ora';
 import { CsvSink } from './csv.js';
 import { discover, readListFile } from './discover.js';
 import { hashInOrder, sha256Hex, shardOf } from './hash.js';

@@ -32,3 +32,16 @@ export function entryFailure(entry: string, e: unknown): Warning & { entry: stri
   }
   throw e;
 }
+
+/**
+ * Runs one step of a collector: a TrackscanError becomes a warning naming the entry, and the value
+ * is undefined; limits (zip bombs) and bugs are rethrown (see entryFailure).
+ */
+export function guardEntry<T>(warnings: Warning[], entry: string, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    warnings.push(entryFailure(entry, e));
+    return undefined;
+  }
+}

@@ -137,19 +137,20 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
 function formatCapability(cap: CapabilityFinding, c: Colours): string {
   const mark = cap.sensitivity === 'high' ? c.red('●') : c.yellow('●');
-  const why = cap.evidence.map(evidenceLabel).join(', ');
+  const why = cap.evidence.map((e) => (e.kind === 'derived' ? 'from ' : '') + evidenceLabel(e)).join(', ');
   const lines = [`  ${mark} ${cap.title} ${c.dim('— ' + why)}`, `      ${cap.description}`, ...capabilityUseLines(cap, c.dim)];
   // iOS: the sentence the user is shown when asked — journalists quote it
   for (const e of cap.evidence) if (e.kind === 'usage-key' && e.purpose) lines.push(`      the app tells the user: “${e.purpose}”`);
   return lines.join('\n');
 }
 
-function evidenceLabel(e: CapabilityFinding['evidence'][number]): string {
+/** Where a capability comes from, in a few words (`READ_CONTACTS`, `background mode location`, `bluetooth-scan + location-precise`). */
+export function evidenceLabel(e: CapabilityFinding['evidence'][number]): string {
   switch (e.kind) {
     case 'permission':
       return e.permission.replace(/^android\.permission\./, '') + (e.maxSdkVersion !== undefined ? ` (up to API ${e.maxSdkVersion})` : '');
     case 'derived':
-      return `from ${e.from.join(' + ')}`;
+      return e.from.join(' + ');
     case 'manifest':
       return `<${e.element}>`;
     case 'usage-key':

@@ -12,7 +12,7 @@ import type { TrackerFinding } from '../analysis/trackers.js';
 import type { Provenance } from '../evidence/types.js';
 
 import type { Report } from './model.js';
-import { describeEvidence } from './text.js';
+import { describeEvidence, evidenceLabel } from './text.js';
 
 import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import { CATEGORY_TITLES, categoryTitle } from './categories.js';
@@ -261,24 +261,6 @@ function accessCard(c: CapabilityFinding): AccessCard {
   };
 }
 
-export function evidenceLabel(e: CapabilityEvidence): string {
-  switch (e.kind) {
-    case 'permission':
-      return e.permission.replace(/^android\.permission\./, '') + (e.maxSdkVersion !== undefined ? ` (up to API ${e.maxSdkVersion})` : '');
-    case 'derived':
-      return e.from.join(' + ');
-    case 'manifest':
-      return `<${e.element}>`;
-    case 'usage-key':
-      return e.key;
-    case 'background-mode':
-      return `background mode ${e.mode}`;
-    case 'entitlement':
-      return `entitlement ${e.key}`;
-    case 'linked-framework':
-      return `links ${e.framework}`;
-  }
-}
 
 function capabilityEvidence(e: CapabilityEvidence): EvidenceView {
   const at = 'provenance' in e ? [where(e.provenance)] : [];

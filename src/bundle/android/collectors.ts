@@ -7,7 +7,7 @@ import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
-import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
+import { anomalyWarnings, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { newWalkState, walkDex, type WalkState } from './code-walk.js';
 import { readDexFiles, readManifest } from './entries.js';
@@ -138,7 +138,7 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
         ev.files.push(e.name);
         const v = VERSION_FILE.exec(e.name);
         if (v) {
-          guard(ev, e.name, () => {
+          guardEntry(ev.warnings, e.name, () => {
             const text = new TextDecoder().decode(ctx.view.read(e.name).subarray(0, 256)).trim();
             const key = v[1];
             android(ev).versionFiles.push({ artifact: artifactOf(key), key, version: text, provenance: { entry: e.name, collector: 'files' } });
@@ -180,7 +180,7 @@ export function collectAndroidEvidence(
       // Without a readable manifest there is nothing to report on; the error names the entry.
       c.collect(ctx, ev);
     } else {
-      guard(ev, c.id, () => c.collect(ctx, ev));
+      guardEntry(ev.warnings, c.id, () => c.collect(ctx, ev));
     }
     if (timing) timing[`collect.${c.id}`] = Math.round((performance.now() - started) * 10) / 10;
   }
@@ -217,19 +217,11 @@ function android(ev: Evidence): AndroidEvidence {
 }
 
 /** `com.google.firebase_firebase-analytics` → `com.google.firebase:firebase-analytics` (first underscore splits group and artifact). */
-function artifactOf(key: string): string {
+export function artifactOf(key: string): string {
   const i = key.indexOf('_');
   return i > 0 && key.slice(0, i).includes('.') ? `${key.slice(0, i)}:${key.slice(i + 1)}` : key;
 }
 
-/** Runs one step; a TrackscanError becomes a warning naming the entry (limits still stop the bundle). */
-function guard(ev: Evidence, entry: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    ev.warnings.push(entryFailure(entry, e));
-  }
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -17,9 +17,9 @@ import type { AxmlAttribute, AxmlDocument, AxmlElement } from '../../formats/axm
 import { internalToJavaName, parseClassFile } from '../../formats/classfile.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
-import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
+import { anomalyWarnings, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
-import { emptyAndroidEvidence } from './collectors.js';
+import { artifactOf, emptyAndroidEvidence } from './collectors.js';
 import { MANIFEST_ENTRY } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 
@@ -73,12 +73,12 @@ export function collectSdkArchiveEvidence(view: OpenableView, wantedStrings: Rea
       if (!CLASS_ENTRY.test(e.name)) {
         files.add(e.name);
         const v = VERSION_FILE.exec(e.name);
-        if (v) guard(ev, where, () => a.versionFiles.push({ artifact: artifactOf(v[1]), key: v[1], version: text(jar.read(e.name), 256).trim(), provenance: { entry: where, collector: 'sdk-archive' } }));
-        if (POM_PROPERTIES.test(e.name) && !pom) guard(ev, where, () => (pom = readProperties(text(jar.read(e.name), 4096))));
+        if (v) guardEntry(ev.warnings, where, () => a.versionFiles.push({ artifact: artifactOf(v[1]), key: v[1], version: text(jar.read(e.name), 256).trim(), provenance: { entry: where, collector: 'sdk-archive' } }));
+        if (POM_PROPERTIES.test(e.name) && !pom) guardEntry(ev.warnings, where, () => (pom = readProperties(text(jar.read(e.name), 4096))));
         continue;
       }
       if (e.name.endsWith('module-info.class')) continue;
-      guard(ev, where, () => {
+      guardEntry(ev.warnings, where, () => {
         const c = parseClassFile(jar.read(e.name));
         ev.warnings.push(...anomalyWarnings(where, c.anomalies));
         ev.code.binaries++;
@@ -106,7 +106,7 @@ export function collectSdkArchiveEvidence(view: OpenableView, wantedStrings: Rea
 
   if (view.has(CLASSES_JAR)) {
     // an AAR: its manifest, its jars, its native libraries
-    const m = guardValue(ev, MANIFEST_ENTRY, () => readManifestEvidence(parseTextManifest(text(view.read(MANIFEST_ENTRY))), undefined));
+    const m = guardEntry(ev.warnings, MANIFEST_ENTRY, () => readManifestEvidence(parseTextManifest(text(view.read(MANIFEST_ENTRY))), undefined));
     if (m) {
       if (m.identity.id) ev.identity = m.identity;
       ev.permissions = m.permissions;
@@ -129,10 +129,10 @@ export function collectSdkArchiveEvidence(view: OpenableView, wantedStrings: Rea
         else libs.set(lib[2], { name: lib[2], abis: [lib[1]], provenance: { entry: e.name, collector: 'sdk-archive' } });
       }
       const v = VERSION_FILE.exec(e.name);
-      if (v) guard(ev, e.name, () => a.versionFiles.push({ artifact: artifactOf(v[1]), key: v[1], version: text(view.read(e.name), 256).trim(), provenance: { entry: e.name, collector: 'sdk-archive' } }));
+      if (v) guardEntry(ev.warnings, e.name, () => a.versionFiles.push({ artifact: artifactOf(v[1]), key: v[1], version: text(view.read(e.name), 256).trim(), provenance: { entry: e.name, collector: 'sdk-archive' } }));
       if (e.name !== CLASSES_JAR && !LIB_JAR.test(e.name)) continue;
       if (!view.openNested) continue;
-      guard(ev, e.name, () => {
+      guardEntry(ev.warnings, e.name, () => {
         const jar = view.openNested!(e.name);
         try {
           ev.warnings.push(...anomalyWarnings(e.name, jar.anomalies));
@@ -237,28 +237,8 @@ function readProperties(s: string): { group?: string; artifact?: string; version
   return { group: out.groupId, artifact: out.artifactId, version: out.version };
 }
 
-/** `com.google.firebase_firebase-analytics` → `com.google.firebase:firebase-analytics` (as the APK collector does). */
-function artifactOf(key: string): string {
-  const i = key.indexOf('_');
-  return i > 0 && key.slice(0, i).includes('.') ? `${key.slice(0, i)}:${key.slice(i + 1)}` : key;
-}
 
-function guard(ev: Evidence, entry: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    ev.warnings.push(entryFailure(entry, e));
-  }
-}
 
-function guardValue<T>(ev: Evidence, entry: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    ev.warnings.push(entryFailure(entry, e));
-    return undefined;
-  }
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -8,8 +8,8 @@
  */
 import { TrackscanError } from '../../errors.js';
 import { hostsInString } from '../../evidence/hosts.js';
-import type { ApiQuery, ApiUseEvidence, DomainEvidence, Evidence, IosBinaryEvidence, IosEvidence, PrivacyManifestEvidence, Warning } from '../../evidence/types.js';
-import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
+import type { ApiQuery, ApiUseEvidence, DomainEvidence, Evidence, IosBinaryEvidence, IosEvidence, PrivacyManifestEvidence } from '../../evidence/types.js';
+import { anomalyWarnings, entryFailure, guardEntry } from '../../evidence/warnings.js';
 import { parseMachO, preferredSlices } from '../../formats/macho.js';
 import { asString, asStringArray, isDict, parsePlist, type PlistDict, type PlistValue } from '../../formats/plist.js';
 import type { BundleView } from '../view.js';
@@ -52,7 +52,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
       for (const b of layout.bundles) {
         const file = `${b.path === '' ? '' : b.path + '/'}Info.plist`;
         if (!view.has(file)) continue;
-        guard(ev, file, () => {
+        guardEntry(ev.warnings, file, () => {
           const p = parsePlist(view.read(file));
           ev.warnings.push(...anomalyWarnings(file, p.anomalies));
           if (isDict(p.value)) ctx.plists.set(b.path, p.value);
@@ -120,7 +120,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
 
       const gs = `${layout.root}GoogleService-Info.plist`;
       if (view.has(gs)) {
-        guard(ev, gs, () => {
+        guardEntry(ev.warnings, gs, () => {
           const p = parsePlist(view.read(gs));
           if (isDict(p.value)) {
             const out: Record<string, string | boolean> = {};
@@ -155,7 +155,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
     collect(ctx, ev) {
       const ios = iosOf(ev);
       for (const file of ctx.layout.privacyManifests) {
-        guard(ev, file, () => {
+        guardEntry(ev.warnings, file, () => {
           const p = parsePlist(ctx.view.read(file));
           ev.warnings.push(...anomalyWarnings(file, p.anomalies));
           if (!isDict(p.value)) {
@@ -184,7 +184,7 @@ export const IOS_COLLECTORS: readonly IosCollector[] = [
           if (b.kind === 'app') ev.warnings.push({ code: 'executable-missing', message: `the main executable ${exe} is not in the bundle`, entry: file });
           continue;
         }
-        guard(ev, file, () => {
+        guardEntry(ev.warnings, file, () => {
           const bin = readBinary(ctx, ev, b, file, (host, sample) => {
             if (hosts.has(host)) return;
             if (hosts.size >= MAX_HOSTS) {
@@ -376,7 +376,7 @@ export function collectIosEvidence(view: BundleView, wantedStrings: ReadonlySet<
   for (const c of IOS_COLLECTORS) {
     const started = performance.now();
     if (c.id === 'info-plist') c.collect(ctx, ev);
-    else guard(ev, c.id, () => c.collect(ctx, ev));
+    else guardEntry(ev.warnings, c.id, () => c.collect(ctx, ev));
     if (timing) timing[`collect.${c.id}`] = Math.round((performance.now() - started) * 10) / 10;
   }
   // the archive's anomalies last: reading entries adds to them (encrypted flags, unknown methods, CRC)
@@ -446,11 +446,3 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
-function guard(ev: Evidence, entry: string, fn: () => void): void {
-  try {
-    fn();
-  } catch (e) {
-    const w: Warning = entryFailure(entry, e);
-    ev.warnings.push(w);
-  }
-}

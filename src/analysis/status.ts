@@ -194,17 +194,17 @@ export class StatusAnalyzer {
         const byApp = list.find((e) => e.kind === 'referenced-by' && e.from === 'app');
         const byOther = list.find((e) => e.kind === 'referenced-by' && e.from === 'other');
         summary = auto
-          ? `starts by itself (${auto.kind === 'auto-start' ? auto.component : ''}) — active by default`
+          ? `starts by itself through ${auto.kind === 'auto-start' ? auto.component : 'a manifest component'}`
           : byApp
-            ? 'called from the app’s code — active by default'
+            ? 'called from the app’s code'
             : byOther
-              ? 'called from code outside the app’s package that no signature claims (a library, or app code elsewhere) — active by default'
+              ? 'called from code outside the app’s package that no signature claims (a library, or app code elsewhere)'
               : list.some((e) => e.kind === 'entry-point')
-              ? 'declares components the system can start — active by default'
-              : 'called from another SDK the app uses — active by default';
+              ? 'declares components the system can start'
+              : 'called from another SDK the app uses';
       } else {
         state = 'unreferenced';
-        summary = 'present but never referenced: no code outside the SDK refers to it and the manifest starts none of it';
+        summary = 'no code outside the SDK refers to it and the manifest starts none of it';
         list.push({ kind: 'no-references', detail: 'no reference from the app’s code, from a reached SDK or from the manifest' });
       }
       out.set(t.id, { state, summary, evidence: list });

@@ -43,7 +43,7 @@ export function trackerStatusLine(t: ReportTracker, dim: Style, warn: Style): st
   const partial = s.evidence.filter((e) => (e.kind === 'switch' && e.scope === 'part') || e.kind === 'permission-absent');
   const off = [...new Set(partial.map((e) => (e.kind === 'switch' || e.kind === 'permission-absent' ? (EFFECTS[e.effect] ?? e.effect) : '')))];
   const extra = off.length ? `; switched off by configuration: ${off.join(', ')}` : '';
-  return `      ${dim('status')} ${label} ${dim(`— ${s.summary}${extra}`)}`;
+  return `      ${dim('status:')} ${label} ${dim(`(${s.summary}${extra})`)}`;
 }
 
 /** DETAILS line: requested permissions no code exercises. */

@@ -137,7 +137,8 @@ export function renderText(report: Report, options: TextOptions = {}): string {
 
 function formatCapability(cap: CapabilityFinding, c: Colours): string {
   const mark = cap.sensitivity === 'high' ? c.red('●') : c.yellow('●');
-  const why = cap.evidence.map((e) => (e.kind === 'derived' ? 'from ' : '') + evidenceLabel(e)).join(', ');
+  // one label per source: several binaries linking the same framework say it once
+  const why = [...new Set(cap.evidence.map((e) => (e.kind === 'derived' ? 'from ' : '') + evidenceLabel(e)))].join(', ');
   const lines = [`  ${mark} ${cap.title} ${c.dim('— ' + why)}`, `      ${cap.description}`, ...capabilityUseLines(cap, c.dim)];
   // iOS: the sentence the user is shown when asked — journalists quote it
   for (const e of cap.evidence) if (e.kind === 'usage-key' && e.purpose) lines.push(`      the app tells the user: “${e.purpose}”`);

@@ -255,7 +255,7 @@ function accessCard(c: CapabilityFinding): AccessCard {
     title: c.title,
     description: c.description,
     sensitivity: c.sensitivity,
-    basis: c.evidence.map(evidenceLabel),
+    basis: [...new Set(c.evidence.map(evidenceLabel))],
     evidence: c.evidence.map(capabilityEvidence),
     quotes: c.evidence.flatMap((e) => (e.kind === 'usage-key' && e.purpose ? [{ key: e.key, text: e.purpose }] : [])),
   };

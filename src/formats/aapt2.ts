@@ -3,7 +3,7 @@
  * `manifest/AndroidManifest.xml` is an `XmlNode`, `resources.pb` a `ResourceTable`.
  *
  * Spec: AOSP frameworks/base/tools/aapt2/Resources.proto, decoded with protobufjs from the excerpt
- * in ./aapt2/Resources.proto (embedded as ./aapt2/schema.ts). The XmlNode becomes the same
+ * in ./aapt2/Resources.proto (read by ./aapt2/schema.ts). The XmlNode becomes the same
  * AxmlDocument tree the binary (APK) manifest reader builds, so the manifest reader is shared:
  * attributes are named by their framework resource ID, as in parseAxml, and compiled values become
  * the same TypedValues. Any failure to decode is a FormatError; nothing else escapes.
@@ -14,7 +14,7 @@ import { androidAttrName, isFrameworkResourceId } from './android-attrs.js';
 import type { Anomaly } from './bytes.js';
 import type { AxmlAttribute, AxmlDocument, AxmlElement, AxmlNamespace } from './axml.js';
 import { complexToFloat, type TypedValue } from './res-value.js';
-import { RESOURCES_PROTO } from './aapt2/schema.js';
+import { resourcesProto } from './aapt2/schema.js';
 
 /** Deepest element nesting we build (as parseAxml); deeper elements are dropped with an anomaly. */
 export const MAX_PROTO_XML_DEPTH = 512;
@@ -23,7 +23,7 @@ let schema: { xmlNode: protobuf.Type; resourceTable: protobuf.Type } | undefined
 
 function types(): { xmlNode: protobuf.Type; resourceTable: protobuf.Type } {
   if (!schema) {
-    const root = protobuf.parse(RESOURCES_PROTO, { keepCase: true }).root;
+    const root = protobuf.parse(resourcesProto(), { keepCase: true }).root;
     schema = { xmlNode: root.lookupType('aapt.pb.XmlNode'), resourceTable: root.lookupType('aapt.pb.ResourceTable') };
   }
   return schema;

@@ -15,11 +15,11 @@
 import { FormatError } from '../errors.js';
 import { ByteView, type Anomaly } from './bytes.js';
 import { decodeValue, type TypedValue } from './res-value.js';
-import { pushAnomaly, RES_STRING_POOL_TYPE, StringPool } from './stringpool.js';
+import { pushAnomaly, RES_STRING_POOL_TYPE, RES_TABLE_TYPE, StringPool } from './stringpool.js';
+export { RES_TABLE_TYPE } from './stringpool.js';
 
 export type { TypedValue } from './res-value.js';
 
-export const RES_TABLE_TYPE = 0x0002;
 export const RES_TABLE_PACKAGE_TYPE = 0x0200;
 export const RES_TABLE_TYPE_TYPE = 0x0201;
 export const RES_TABLE_TYPE_SPEC_TYPE = 0x0202;

@@ -26,9 +26,8 @@ import { NO_STRING, pushAnomaly, RES_STRING_POOL_TYPE, STRING_POOL_HEADER_SIZE, 
 
 export { ANDROID_NS } from './android-attrs.js';
 export type { TypedValue } from './res-value.js';
-export { RES_NULL_TYPE, RES_STRING_POOL_TYPE } from './stringpool.js';
+export { RES_NULL_TYPE, RES_STRING_POOL_TYPE, RES_TABLE_TYPE } from './stringpool.js';
 
-export const RES_TABLE_TYPE = 0x0002;
 export const RES_XML_TYPE = 0x0003;
 export const RES_XML_FIRST_CHUNK_TYPE = 0x0100;
 export const RES_XML_START_NAMESPACE_TYPE = 0x0100;

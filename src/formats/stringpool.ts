@@ -23,6 +23,7 @@ import type { Anomaly } from './bytes.js';
 
 export const RES_NULL_TYPE = 0x0000;
 export const RES_STRING_POOL_TYPE = 0x0001;
+export const RES_TABLE_TYPE = 0x0002;
 
 /** ResStringPool_header.flags */
 export const SORTED_FLAG = 1 << 0;

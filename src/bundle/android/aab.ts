@@ -12,7 +12,8 @@ import { TrackscanError } from '../../errors.js';
 import { parseProtoResources, parseProtoXml, type ProtoResourceTable } from '../../formats/aapt2.js';
 import type { ResourceTable } from '../../formats/arsc.js';
 import { attributeString } from '../../formats/axml.js';
-import type { ApiQuery, Evidence, Provenance, Warning } from '../../evidence/types.js';
+import type { ApiQuery, Evidence, Warning } from '../../evidence/types.js';
+import { mapProvenance } from '../../evidence/provenance.js';
 import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import type { BundleEntry, BundleView } from '../view.js';
 import { ANDROID_COLLECTORS, emptyAndroidEvidence, type CollectContext } from './collectors.js';
@@ -168,25 +169,6 @@ class ModuleView implements BundleView {
   }
 }
 
-/** Renames the entry of every provenance (and warning) of one module's Evidence. */
-function mapProvenance(ev: Evidence, rename: (entry: string) => string): void {
-  const p = (x: { provenance: Provenance }) => (x.provenance = { ...x.provenance, entry: rename(x.provenance.entry) });
-  ev.permissions.forEach(p);
-  ev.domains.forEach(p);
-  ev.code.apiUse?.forEach(p);
-  ev.code.crossRefs?.forEach(p);
-  for (const m of [ev.code.defined, ev.code.referenced]) for (const [k, v] of m) m.set(k, rename(v));
-  for (const [k, v] of ev.stringHits) ev.stringHits.set(k, v.map(rename));
-  const a = ev.android;
-  if (a) {
-    a.declaredPermissions.forEach(p);
-    a.components.forEach(p);
-    a.metaData.forEach(p);
-    a.versionFiles.forEach(p);
-    a.nativeLibraries.forEach(p);
-  }
-  for (const w of ev.warnings) if (w.entry !== undefined) w.entry = rename(w.entry);
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

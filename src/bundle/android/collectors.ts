@@ -7,6 +7,7 @@ import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
+import { baseEvidence } from '../../evidence/provenance.js';
 import { anomalyWarnings, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { newWalkState, walkDex, type WalkState } from './code-walk.js';
@@ -191,14 +192,7 @@ export function collectAndroidEvidence(
 
 export function emptyAndroidEvidence(): Evidence {
   return {
-    platform: 'android',
-    identity: { platform: 'android', id: '' },
-    permissions: [],
-    code: { defined: new Map(), referenced: new Map(), binaries: 0 },
-    stringHits: new Map(),
-    domains: [],
-    files: [],
-    warnings: [],
+    ...baseEvidence('android'),
     android: {
       declaredPermissions: [],
       components: [],

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { ZipArchive, type ZipLimits } from '../../archive/zip.js';
 import { TrackscanError } from '../../errors.js';
 import { attributeString, parseAxml } from '../../formats/axml.js';
-import type { ApiQuery, CodeReferenceEvidence, Evidence, Provenance, Warning } from '../../evidence/types.js';
+import type { ApiQuery, CodeReferenceEvidence, Evidence, Warning } from '../../evidence/types.js';
+import { mapProvenance } from '../../evidence/provenance.js';
 import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { collectAndroidEvidence, emptyAndroidEvidence } from './collectors.js';
@@ -148,7 +149,8 @@ function gather(
       const forSplit = root ? attributeString(root, 'configForSplit', '') : undefined;
       const info = classifySplit(file, split, forSplit);
       const ev = collectAndroidEvidence(apk, wanted, undefined, apis);
-      prefixProvenance(ev, file);
+      // `classes.dex` → `base.apk!classes.dex`; a warning without an entry is about the split itself
+      mapProvenance(ev, (entry) => `${file}!${entry}`, (entry) => (entry === undefined ? file : `${file}!${entry}`));
       parts.push({ info, ev });
     } catch (e) {
       warnings.push(entryFailure(file, e));
@@ -179,28 +181,6 @@ function openApk(view: OpenableView, entry: string): OpenableView {
   if (view.openNested) return view.openNested(entry);
   // a folder: its name is its root; its entries never follow symbolic links
   return ZipArchive.openFile(path.join(view.name, entry), view.limits ?? {});
-}
-
-// ---- provenance ----------------------------------------------------------------------------------
-
-/** `classes.dex` → `base.apk!classes.dex` on every item of one split's Evidence. */
-function prefixProvenance(ev: Evidence, file: string): void {
-  const p = (x: { provenance: Provenance }) => (x.provenance = { ...x.provenance, entry: `${file}!${x.provenance.entry}` });
-  ev.permissions.forEach(p);
-  ev.domains.forEach(p);
-  ev.code.apiUse?.forEach(p);
-  ev.code.crossRefs?.forEach(p);
-  for (const m of [ev.code.defined, ev.code.referenced]) for (const [k, v] of m) m.set(k, `${file}!${v}`);
-  for (const [k, v] of ev.stringHits) ev.stringHits.set(k, v.map((e) => `${file}!${e}`));
-  const a = ev.android;
-  if (a) {
-    a.declaredPermissions.forEach(p);
-    a.components.forEach(p);
-    a.metaData.forEach(p);
-    a.versionFiles.forEach(p);
-    a.nativeLibraries.forEach(p);
-  }
-  for (const w of ev.warnings) w.entry = w.entry === undefined ? file : `${file}!${w.entry}`;
 }
 
 // ---- merging -------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 import { TrackscanError } from '../../errors.js';
 import { hostsInString } from '../../evidence/hosts.js';
 import type { ApiQuery, ApiUseEvidence, DomainEvidence, Evidence, IosBinaryEvidence, IosEvidence, PrivacyManifestEvidence } from '../../evidence/types.js';
+import { baseEvidence } from '../../evidence/provenance.js';
 import { anomalyWarnings, entryFailure, guardEntry } from '../../evidence/warnings.js';
 import { parseMachO, preferredSlices } from '../../formats/macho.js';
 import { asString, asStringArray, isDict, parsePlist, type PlistDict, type PlistValue } from '../../formats/plist.js';
@@ -399,17 +400,7 @@ export function emptyIosEvidence(infoPlist: string): Evidence {
     privacyManifests: [],
     encrypted: false,
   };
-  return {
-    platform: 'ios',
-    identity: { platform: 'ios', id: '' },
-    permissions: [],
-    code: { defined: new Map(), referenced: new Map(), binaries: 0 },
-    stringHits: new Map(),
-    domains: [],
-    files: [],
-    warnings: [],
-    ios,
-  };
+  return { ...baseEvidence('ios'), ios };
 }
 
 function iosOf(ev: Evidence): IosEvidence {

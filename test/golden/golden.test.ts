@@ -8,8 +8,9 @@
  * size), so a new signature does not rewrite every snapshot; the tracker ids of each fixture are
  * therefore also asserted explicitly, and a real change in what is found fails here too.
  */
+import { expectGoldenFile } from './golden-file.js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +33,6 @@ import { requireTool, runTool } from '../helpers/tools.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const SAMPLE = path.join(ROOT, 'samples', 'campaign-app.apk');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const scanner = new Scanner();
 let tmp: string;
@@ -54,24 +54,8 @@ function scan(file: string): Report {
   return scanner.scanFile(file);
 }
 
-/** The report with volatile fields replaced, as stable JSON text. */
-function normalised(report: Report): string {
-  const r = structuredClone(report);
-  r.input.path = path.basename(r.input.path);
-  r.tool.version = '<version>';
-  r.signatures = { version: '<version>', sha256: '<sha256>', sdks: 0 };
-  return renderJson(r);
-}
-
 function expectGolden(name: string, report: Report): void {
-  const file = path.join(HERE, name.replace(/\.apk$/, '.json'));
-  const actual = normalised(report);
-  if (UPDATE) {
-    writeFileSync(file, actual);
-    return;
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${path.relative(ROOT, file)}: run UPDATE_GOLDEN=1 npx vitest run test/golden`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  expectGoldenFile(path.join(HERE, name.replace(/\.apk$/, '.json')), report);
 }
 
 const ids = (r: Report) => r.trackers.map((t) => t.id);

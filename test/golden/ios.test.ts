@@ -5,13 +5,13 @@
  * test/golden` rewrites them. Volatile fields are normalised as in golden.test.ts; what each
  * fixture is about is also asserted explicitly, so a snapshot rewrite cannot hide a regression.
  */
+import { expectGoldenFile } from './golden-file.js';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderJson } from '../../src/report/json.js';
 import type { Report } from '../../src/report/model.js';
 import { renderText } from '../../src/report/text.js';
 import { Scanner } from '../../src/scan.js';
@@ -33,7 +33,6 @@ import { writeIosFixtures } from '../ios/fixtures.js';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 const SAMPLE = path.join(ROOT, 'samples', 'campaign-app.ipa');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 const scanner = new Scanner();
 let tmp: string;
@@ -52,25 +51,10 @@ function scan(name: string): Report {
   return r;
 }
 
-function normalised(report: Report): string {
-  const r = structuredClone(report);
-  r.input.path = path.basename(r.input.path);
-  r.tool.version = '<version>';
-  r.signatures = { version: '<version>', sha256: '<sha256>', sdks: 0 };
-  return renderJson(r);
-}
-
 /** `ios-fat-static.ipa` → `ios-fat-static.json`; the demo sample → `ios-campaign-app.json`. */
 function expectGolden(name: string, report: Report): void {
   const base = name === 'campaign-app.ipa' ? 'ios-campaign-app' : name.replace(/\.(ipa|zip|app)$/, '');
-  const file = path.join(HERE, `${base}.json`);
-  const actual = normalised(report);
-  if (UPDATE) {
-    writeFileSync(file, actual);
-    return;
-  }
-  if (!existsSync(file)) throw new Error(`no golden file ${path.relative(ROOT, file)}: run UPDATE_GOLDEN=1 npx vitest run test/golden`);
-  expect(actual).toBe(readFileSync(file, 'utf8'));
+  expectGoldenFile(path.join(HERE, `${base}.json`), report);
 }
 
 const ids = (r: Report) => r.trackers.map((t) => t.id).sort();

@@ -122,6 +122,26 @@ export function hostsInString(s: string): readonly HostHit[] {
   return [{ host: s, sample: sampleOf(s) }];
 }
 
+/**
+ * Whether the ASCII bytes `bytes[start, end)` of a string may hold a host for
+ * {@link hostsInString}: the same first tests on bytes, so a reader can skip decoding the rest
+ * (`://` anywhere, or a dot in a string of host characters only). A superset: it never says no to
+ * a string hostsInString would find a host in.
+ */
+export function mayHoldHost(bytes: Uint8Array, start: number, end: number): boolean {
+  const n = end - start;
+  if (n < 4 || n > MAX_STRING_LENGTH) return false;
+  let dot = false;
+  let hostChars = true;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === 0x2e) dot = true;
+    else if (c === 0x3a /* : */ && i + 2 < end && bytes[i + 1] === 0x2f && bytes[i + 2] === 0x2f) return true;
+    else if (hostChars && !isHostChar(c)) hostChars = false;
+  }
+  return dot && hostChars && n <= MAX_HOST_LENGTH;
+}
+
 function sampleOf(s: string): string {
   return s.length > 200 ? s.slice(0, 200) + '…' : s;
 }

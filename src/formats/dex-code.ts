@@ -192,24 +192,23 @@ export interface WalkResult {
 
 /**
  * Size in code units of the payload starting at `pc` (whose first unit is `ident`), or -1 when
- * its header itself does not fit.
+ * its header itself does not fit before `end`.
  */
-function payloadSize(insns: Uint16Array, pc: number, ident: number): number {
-  const n = insns.length;
+function payloadSize(units: Uint16Array, pc: number, end: number, ident: number): number {
   if (ident === PACKED_SWITCH_PAYLOAD) {
     // ident, size, first_key (int), targets[size] (int)
-    if (pc + 2 > n) return -1;
-    return 4 + insns[pc + 1] * 2;
+    if (pc + 2 > end) return -1;
+    return 4 + units[pc + 1] * 2;
   }
   if (ident === SPARSE_SWITCH_PAYLOAD) {
     // ident, size, keys[size] (int), targets[size] (int)
-    if (pc + 2 > n) return -1;
-    return 2 + insns[pc + 1] * 4;
+    if (pc + 2 > end) return -1;
+    return 2 + units[pc + 1] * 4;
   }
   // fill-array-data-payload: ident, element_width, size (uint), data[(size * width + 1) / 2]
-  if (pc + 4 > n) return -1;
-  const width = insns[pc + 1];
-  const size = insns[pc + 2] + insns[pc + 3] * 0x10000;
+  if (pc + 4 > end) return -1;
+  const width = units[pc + 1];
+  const size = units[pc + 2] + units[pc + 3] * 0x10000;
   return 4 + Math.ceil((size * width) / 2);
 }
 
@@ -218,19 +217,28 @@ function payloadSize(insns: Uint16Array, pc: number, ident: number): number {
  * index. Bounded by `insns.length`; never throws on malformed code.
  */
 export function walkCode(insns: Uint16Array, visit?: RefVisitor): WalkResult {
-  const n = insns.length;
-  let pc = 0;
+  return walkUnits(insns, 0, insns.length, visit);
+}
+
+/**
+ * {@link walkCode} over `units[start, end)`, one method's code inside a larger array (a whole
+ * DEX file's code units), so walking does not make a view per method. The `pc`s it reports, to
+ * `visit` and in an anomaly, are relative to `start`.
+ */
+export function walkUnits(units: Uint16Array, start: number, end: number, visit?: RefVisitor): WalkResult {
+  let pc = start;
   let instructions = 0;
   let payloads = 0;
-  while (pc < n) {
-    const unit = insns[pc];
+  while (pc < end) {
+    const unit = units[pc];
     const op = unit & 0xff;
     if (op === OP_NOP && unit !== 0) {
       const hi = unit >>> 8;
       if (hi >= 1 && hi <= 3) {
-        const size = payloadSize(insns, pc, unit);
-        if (size < 0 || pc + size > n) {
-          return { instructions, payloads, units: pc, anomaly: { code: 'dex-code-truncated-payload', message: `payload 0x${unit.toString(16).padStart(4, '0')} at ${pc} runs past the end of the code (${n} units)`, pc } };
+        const size = payloadSize(units, pc, end, unit);
+        if (size < 0 || pc + size > end) {
+          const at = pc - start;
+          return { instructions, payloads, units: at, anomaly: { code: 'dex-code-truncated-payload', message: `payload 0x${unit.toString(16).padStart(4, '0')} at ${at} runs past the end of the code (${end - start} units)`, pc: at } };
         }
         pc += size;
         instructions++;
@@ -241,23 +249,25 @@ export function walkCode(insns: Uint16Array, visit?: RefVisitor): WalkResult {
     }
     const size = OPCODE_SIZES[op];
     if (size === 0) {
-      return { instructions, payloads, units: pc, anomaly: { code: 'dex-code-unused-opcode', message: `unused opcode 0x${op.toString(16).padStart(2, '0')} at ${pc}`, pc } };
+      const at = pc - start;
+      return { instructions, payloads, units: at, anomaly: { code: 'dex-code-unused-opcode', message: `unused opcode 0x${op.toString(16).padStart(2, '0')} at ${at}`, pc: at } };
     }
-    if (pc + size > n) {
-      return { instructions, payloads, units: pc, anomaly: { code: 'dex-code-truncated-instruction', message: `instruction 0x${op.toString(16).padStart(2, '0')} at ${pc} needs ${size} units, ${n - pc} left`, pc } };
+    if (pc + size > end) {
+      const at = pc - start;
+      return { instructions, payloads, units: at, anomaly: { code: 'dex-code-truncated-instruction', message: `instruction 0x${op.toString(16).padStart(2, '0')} at ${at} needs ${size} units, ${end - pc} left`, pc: at } };
     }
     if (visit !== undefined) {
       const kind = OPCODE_REF_KINDS[op];
       if (kind !== RefKind.None) {
         // 31c (const-string/jumbo) holds a 32-bit index; every other indexed format a 16-bit one in unit 1
-        const index = op === OP_CONST_STRING_JUMBO ? insns[pc + 1] + insns[pc + 2] * 0x10000 : insns[pc + 1];
-        visit(op, kind as RefKind, index, pc);
+        const index = op === OP_CONST_STRING_JUMBO ? units[pc + 1] + units[pc + 2] * 0x10000 : units[pc + 1];
+        visit(op, kind as RefKind, index, pc - start);
       }
     }
     pc += size;
     instructions++;
   }
-  return { instructions, payloads, units: pc };
+  return { instructions, payloads, units: pc - start };
 }
 
 /** The proto index of an invoke-polymorphic instruction (45cc/4rcc: unit 3), for callers that want it. */

@@ -151,6 +151,10 @@ export interface DexClassDef {
   staticValuesOff: number;
   /** position in its entry's class_defs (the `classDefIndex` for {@link DexFile.classData}) */
   index: number;
+  /** type_ids indices of the class, its superclass (-1 for none) and its interfaces */
+  typeIndex: number;
+  superclassIndex: number;
+  interfaceIndices: number[];
   /** container entry number (0 except in multi-dex v041 containers) */
   entry: number;
 }
@@ -243,6 +247,34 @@ export interface DexFile {
   classData(classDefIndex: number, entry?: number): DexClassData;
   /** reads a code_item header at `codeOff`; undefined (plus anomaly) when it does not fit */
   codeItem(codeOff: number): DexCodeItem | undefined;
+
+  // ---- for hot loops (the bytecode walk): indices in, indices out, nothing decoded or allocated ----
+
+  /** class_idx (a type_ids index) of method_ids[idx]; -1 when idx is out of range (no anomaly) */
+  methodClassIndex(idx: number, entry?: number): number;
+  /** class_idx of field_ids[idx]; -1 when idx is out of range (no anomaly) */
+  fieldClassIndex(idx: number, entry?: number): number;
+  /**
+   * Calls `fn(methodIdx, codeOff)` for each direct, then virtual, method of class_defs[classDefIndex]
+   * — what {@link classData} lists, with the same anomalies, without building the lists.
+   */
+  forEachMethod(classDefIndex: number, entry: number, fn: (methodIdx: number, codeOff: number) => void): void;
+  /** The whole file as 16-bit code units (a view, or one aligned copy), for {@link codeSpan}. */
+  codeUnits(): Uint16Array;
+  /**
+   * Where the instructions of the code_item at `codeOff` lie in {@link codeUnits}: sets
+   * `span.start`/`span.end` (code-unit indices) and returns true; false, with the anomalies of
+   * {@link codeItem}, when the item does not fit. A code_item at an odd offset (misaligned on
+   * purpose) has no span: read it with codeItem().insns().
+   */
+  codeSpan(codeOff: number, span: { start: number; end: number }): boolean;
+  /**
+   * Indices (in `entry`) of the strings for which `keep(bytes, start, end, utf16Size)` holds, where
+   * `bytes[start, end)` is a string's MUTF-8 data up to its NUL; decodes none of them. Strings that
+   * are not plain ASCII, or whose data is damaged, are always selected (decode them with
+   * {@link string}, which records what is wrong), so a filter on ASCII bytes never hides one.
+   */
+  selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[];
 }
 
 const PLACEHOLDER_RE = /^<invalid (string|type|proto|field|method|class_def) #-?\d+>$/;
@@ -666,6 +698,17 @@ class DexReader implements DexFile {
     return out;
   }
 
+  /** The type indices of a type_list (what {@link typeList} decodes; its anomalies are recorded there). */
+  private typeIndexList(off: number): number[] {
+    if (off === 0) return [];
+    const n = this.u32(off);
+    if (n < 0) return [];
+    const count = Math.min(n, Math.max(0, Math.floor((this.len - off - 4) / 2)));
+    const out: number[] = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = this.u16(off + 4 + i * 2);
+    return out;
+  }
+
   private protoInfo(idx: number, entry: number): ProtoInfo {
     const e = this.entryAt(entry);
     if (!(idx >= 0 && idx < e.protos.size)) {
@@ -737,15 +780,20 @@ class DexReader implements DexFile {
         const p = e.classDefs.off + i * CLASS_DEF_ITEM_SIZE;
         const superIdx = this.u32(p + 8);
         const sourceIdx = this.u32(p + 16);
+        const typeIndex = this.u32(p);
+        const interfacesOff = this.u32(p + 12);
         const def: DexClassDef = {
-          descriptor: this.typeDescriptor(this.u32(p), en),
+          descriptor: this.typeDescriptor(typeIndex, en),
           accessFlags: this.u32(p + 4),
-          interfaces: this.typeList(this.u32(p + 12), en),
+          interfaces: this.typeList(interfacesOff, en),
           annotationsOff: this.u32(p + 20),
           classDataOff: this.u32(p + 24),
           staticValuesOff: this.u32(p + 28),
           index: i,
           entry: en,
+          typeIndex,
+          superclassIndex: superIdx === NO_INDEX ? -1 : superIdx,
+          interfaceIndices: this.typeIndexList(interfacesOff),
         };
         if (superIdx !== NO_INDEX) def.superclass = this.typeDescriptor(superIdx, en);
         if (sourceIdx !== NO_INDEX) def.sourceFile = this.string(sourceIdx, en);
@@ -839,19 +887,9 @@ class DexReader implements DexFile {
   }
 
   codeItem(codeOff: number): DexCodeItem | undefined {
-    if (!(codeOff > 0 && codeOff + CODE_ITEM_HEADER_SIZE <= this.len)) {
-      this.anomaly('dex-code-item-out-of-range', `code_item at ${codeOff} lies outside the data`, codeOff);
-      return undefined;
-    }
-    if (codeOff % 4 !== 0) this.anomaly('dex-code-item-misaligned', `code_item at ${codeOff} is not 4-byte aligned`, codeOff);
+    const insnsSize = this.checkCodeItem(codeOff);
+    if (insnsSize < 0) return undefined;
     const insnsOff = codeOff + CODE_ITEM_HEADER_SIZE;
-    const declared = this.u32(codeOff + 12);
-    const fits = Math.floor((this.len - insnsOff) / 2);
-    let insnsSize = declared;
-    if (declared > fits) {
-      this.anomaly('dex-code-item-truncated', `code_item at ${codeOff} claims ${declared} code units, ${fits} fit`, codeOff);
-      insnsSize = fits;
-    }
     const bytes = this.bytes;
     const dv = this.dv;
     return {
@@ -871,6 +909,163 @@ class DexReader implements DexFile {
         return out;
       },
     };
+  }
+
+  // ---- for hot loops -----------------------------------------------------------------------------------
+
+  methodClassIndex(idx: number, entry = 0): number {
+    const e = this.entryAt(entry);
+    if (!(idx >= 0 && idx < e.methods.size)) return -1;
+    const p = e.methods.off + idx * METHOD_ID_ITEM_SIZE;
+    return this.bytes[p] | (this.bytes[p + 1] << 8);
+  }
+
+  fieldClassIndex(idx: number, entry = 0): number {
+    const e = this.entryAt(entry);
+    if (!(idx >= 0 && idx < e.fields.size)) return -1;
+    const p = e.fields.off + idx * FIELD_ID_ITEM_SIZE;
+    return this.bytes[p] | (this.bytes[p + 1] << 8);
+  }
+
+  /** uleb128 at `pos` into `this.ulebValue`; returns the next position, or -1 when it runs off the data */
+  private ulebValue = 0;
+  private ulebAt(pos: number): number {
+    const bytes = this.bytes;
+    let result = 0;
+    for (let i = 0, shift = 0; i < 5; i++, shift += 7) {
+      if (pos >= this.len || pos < 0) return -1;
+      const b = bytes[pos++];
+      result |= (b & 0x7f) << shift;
+      if ((b & 0x80) === 0) break;
+    }
+    this.ulebValue = result >>> 0;
+    return pos;
+  }
+
+  forEachMethod(classDefIndex: number, entry: number, fn: (methodIdx: number, codeOff: number) => void): void {
+    const e = this.entryAt(entry);
+    if (!(classDefIndex >= 0 && classDefIndex < e.classDefs.size)) {
+      this.anomaly('dex-class-def-index', `class_def index ${classDefIndex} out of range (${e.classDefs.size})`);
+      return;
+    }
+    const off = this.u32(e.classDefs.off + classDefIndex * CLASS_DEF_ITEM_SIZE + 24);
+    if (off === 0) return;
+    const fail = (what: string): void => this.anomaly('dex-class-data-truncated', `class_data_item at ${off} (class_def ${classDefIndex}): ${what}`, off);
+    let pos = off;
+    const sizes = [0, 0, 0, 0];
+    for (let k = 0; k < 4; k++) {
+      pos = this.ulebAt(pos);
+      if (pos < 0) return fail('header runs off the data');
+      sizes[k] = this.ulebValue;
+    }
+    // fields: (idx diff, flags) each; skipped, but checked as classData checks them
+    for (let list = 0; list < 2; list++) {
+      for (let i = 0; i < sizes[list]; i++) {
+        pos = this.ulebAt(pos);
+        if (pos >= 0) pos = this.ulebAt(pos);
+        if (pos < 0) return fail(list === 0 ? 'static fields run off the data' : 'instance fields run off the data');
+      }
+    }
+    // As classData does: a list that runs off the data keeps the methods read before the damage,
+    // and the anomaly comes before them; so each list is read into a reused array first.
+    for (let list = 2; list < 4; list++) {
+      const count = sizes[list];
+      const found = this.methodScratch;
+      let n = 0;
+      let idx = 0;
+      for (let i = 0; i < count; i++) {
+        let next = this.ulebAt(pos);
+        if (next < 0) break;
+        const diff = this.ulebValue;
+        next = this.ulebAt(next);
+        if (next < 0) break;
+        next = this.ulebAt(next);
+        if (next < 0) break;
+        pos = next;
+        idx += diff;
+        found[n++] = idx >>> 0;
+        found[n++] = this.ulebValue;
+      }
+      const truncated = n < count * 2;
+      if (truncated) fail(list === 2 ? 'direct methods run off the data' : 'virtual methods run off the data');
+      for (let i = 0; i < n; i += 2) fn(found[i], found[i + 1]);
+      if (truncated) return;
+    }
+  }
+  private methodScratch: number[] = [];
+
+  private units?: Uint16Array;
+  codeUnits(): Uint16Array {
+    if (!this.units) {
+      const bytes = this.bytes;
+      const n = bytes.byteLength >>> 1;
+      if (bytes.byteOffset % 2 === 0 && LITTLE_ENDIAN_HOST) this.units = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+      else {
+        const out = new Uint16Array(n);
+        for (let i = 0; i < n; i++) out[i] = this.dv.getUint16(i * 2, true);
+        this.units = out;
+      }
+    }
+    return this.units;
+  }
+
+  codeSpan(codeOff: number, span: { start: number; end: number }): boolean {
+    const insnsSize = this.checkCodeItem(codeOff);
+    if (insnsSize < 0 || codeOff % 2 !== 0) return false;
+    span.start = (codeOff + CODE_ITEM_HEADER_SIZE) >>> 1;
+    span.end = span.start + insnsSize;
+    return true;
+  }
+
+  selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[] {
+    const e = this.list[entry];
+    const out: number[] = [];
+    if (!e) return out;
+    const bytes = this.bytes;
+    const len = this.len;
+    for (let idx = 0; idx < e.strings.size; idx++) {
+      const dataOff = this.dv.getUint32(e.strings.off + idx * STRING_ID_ITEM_SIZE, true);
+      let utf16Size = 0;
+      let start = dataOff;
+      let ok = false;
+      for (let i = 0, shift = 0; i < 5; i++, shift += 7) {
+        if (start >= len) break;
+        const b = bytes[start++];
+        utf16Size |= (b & 0x7f) << shift;
+        if ((b & 0x80) === 0) {
+          ok = true;
+          break;
+        }
+      }
+      if (!ok) {
+        out.push(idx); // damaged: string() says how
+        continue;
+      }
+      let end = start;
+      while (end < len) {
+        const b = bytes[end];
+        if (b === 0 || b >= 0x80) break;
+        end++;
+      }
+      if (end >= len || bytes[end] !== 0 || end - start !== utf16Size >>> 0 || keep(bytes, start, end, utf16Size >>> 0)) out.push(idx);
+    }
+    return out;
+  }
+
+  /** Checks the code_item at `codeOff` (anomalies as codeItem records them): its insns_size clamped to the data, or -1. */
+  private checkCodeItem(codeOff: number): number {
+    if (!(codeOff > 0 && codeOff + CODE_ITEM_HEADER_SIZE <= this.len)) {
+      this.anomaly('dex-code-item-out-of-range', `code_item at ${codeOff} lies outside the data`, codeOff);
+      return -1;
+    }
+    if (codeOff % 4 !== 0) this.anomaly('dex-code-item-misaligned', `code_item at ${codeOff} is not 4-byte aligned`, codeOff);
+    const declared = this.u32(codeOff + 12);
+    const fits = Math.floor((this.len - codeOff - CODE_ITEM_HEADER_SIZE) / 2);
+    if (declared > fits) {
+      this.anomaly('dex-code-item-truncated', `code_item at ${codeOff} claims ${declared} code units, ${fits} fit`, codeOff);
+      return fits;
+    }
+    return declared;
   }
 }
 

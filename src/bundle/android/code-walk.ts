@@ -7,7 +7,7 @@
  * are resolved once per index per DEX and kept in typed arrays, so a method called 10,000 times
  * is looked up once.
  */
-import { walkCode, RefKind } from '../../formats/dex-code.js';
+import { walkCode, walkUnits, RefKind, type WalkResult } from '../../formats/dex-code.js';
 import { descriptorToJavaName, type DexFile } from '../../formats/dex.js';
 import type { ApiQuery, ApiUseEvidence, CodeReferenceEvidence, CodeWalkStats } from '../../evidence/types.js';
 
@@ -16,10 +16,13 @@ export interface WalkState {
   query: ApiQuery;
   appId: string;
   apiUse: ApiUseEvidence[];
-  /** `${from}\0${to}` → reference */
-  crossRefs: Map<string, CodeReferenceEvidence>;
-  /** descriptor → group (cache across DEX files) */
-  groups: Map<string, string>;
+  /** (from group × GROUP_KEY + to group) → reference */
+  crossRefs: Map<number, CodeReferenceEvidence>;
+  /** group names by number: 0 is the app's own code (''), 1 unclaimed code (`other`), then SDK ids */
+  groupNames: string[];
+  groupNumbers: Map<string, number>;
+  /** descriptor → group number (cache across DEX files) */
+  groups: Map<string, number>;
   stats: CodeWalkStats;
   /** walk anomalies, as DEX anomalies of that file */
   anomalies: { code: string; message: string; offset?: number }[];
@@ -31,18 +34,72 @@ export function newWalkState(query: ApiQuery, appId: string): WalkState {
     appId,
     apiUse: [],
     crossRefs: new Map(),
+    groupNames: [APP, OTHER],
+    groupNumbers: new Map([
+      [APP, APP_GROUP],
+      [OTHER, OTHER_GROUP],
+    ]),
     groups: new Map(),
     stats: { methods: 0, instructions: 0, units: 0, incomplete: 0, ms: 0 },
     anomalies: [],
   };
 }
 
+/** The cross-references of a finished walk, in a stable order. */
+export function crossRefsOf(st: WalkState): CodeReferenceEvidence[] {
+  return [...st.crossRefs.values()].sort((a, b) => cmp(a.to, b.to) || cmp(a.from, b.from));
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** the group of the app's own package */
+const APP = '';
 /** the group of unclaimed code outside the app's package (see ApiQuery.classGroup) */
 const OTHER = 'other';
+const APP_GROUP = 0;
+const OTHER_GROUP = 1;
+/** groups are numbered below this; a (from, to) pair is one number */
+const GROUP_KEY = 1 << 20;
 const UNKNOWN = -2;
 const NONE = -1;
 /** walk anomalies recorded per DEX file (the rest are counted) */
 const MAX_WALK_ANOMALIES = 20;
+
+/** The group number of a type descriptor ('' for arrays and primitives: they belong to no one). */
+function groupOf(st: WalkState, descriptor: string): number {
+  let g = st.groups.get(descriptor);
+  if (g === undefined) {
+    const name = descriptor.length > 2 && descriptor.charCodeAt(0) === 0x4c /* L */ ? st.query.classGroup(descriptorToJavaName(descriptor), st.appId) : APP;
+    g = st.groupNumbers.get(name);
+    if (g === undefined) {
+      g = st.groupNames.length;
+      st.groupNames.push(name);
+      st.groupNumbers.set(name, g);
+    }
+    st.groups.set(descriptor, g);
+  }
+  return g;
+}
+
+/**
+ * Per container entry: what each pool index means to the walk, resolved once before walking, so
+ * that an instruction costs a few typed-array reads. Only the methods and fields of the classes
+ * the query names are looked up by name.
+ */
+interface Tables {
+  /** type index → group number */
+  typeGroup: Int32Array;
+  /** method index → group of its class (NONE when the index is bad) */
+  methodGroup: Int32Array;
+  /** method index → API number, or NONE */
+  methodApi: Int32Array;
+  methodClass: Int32Array;
+  fieldGroup: Int32Array;
+  fieldApi: Int32Array;
+  fieldClass: Int32Array;
+  /** string index → API number, NONE, or UNKNOWN until first used */
+  stringApi: Int32Array;
+}
 
 /** Walks every method of `dex` (read from bundle entry `entry`). */
 export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
@@ -60,176 +117,193 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
     return i;
   };
 
-  const groupOf = (descriptor: string): string => {
-    let g = st.groups.get(descriptor);
-    if (g === undefined) {
-      g = descriptor.length > 2 && descriptor.charCodeAt(0) === 0x4c /* L */ ? q.classGroup(descriptorToJavaName(descriptor), st.appId) : '';
-      st.groups.set(descriptor, g);
+  const tablesOf = (en: number): Tables => {
+    const counts = dex.entries[en].counts;
+    const typeGroup = new Int32Array(counts.types);
+    const apiMethodsOf: (ReadonlyMap<string, string> | undefined)[] = new Array(counts.types);
+    const apiFieldsOf: (ReadonlyMap<string, string> | undefined)[] = new Array(counts.types);
+    for (let t = 0; t < counts.types; t++) {
+      const d = dex.typeDescriptor(t, en);
+      typeGroup[t] = groupOf(st, d);
+      apiMethodsOf[t] = q.androidMethods.get(d);
+      apiFieldsOf[t] = q.androidFields.get(d);
     }
-    return g;
+    const members = (n: number, classIndex: (i: number) => number, lookup: (i: number, names: ReadonlyMap<string, string>) => string | undefined, namesOf: typeof apiMethodsOf) => {
+      const group = new Int32Array(n);
+      const api = new Int32Array(n).fill(NONE);
+      const cls = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = classIndex(i);
+        cls[i] = t;
+        if (t < 0 || t >= counts.types) {
+          group[i] = NONE;
+          continue;
+        }
+        group[i] = typeGroup[t];
+        const names = namesOf[t];
+        if (names) {
+          const id = lookup(i, names);
+          if (id !== undefined) api[i] = idOf(id);
+        }
+      }
+      return { group, api, cls };
+    };
+    const m = members(counts.methods, (i) => dex.methodClassIndex(i, en), (i, names) => names.get(dex.methodRef(i, en).name), apiMethodsOf);
+    const f = members(counts.fields, (i) => dex.fieldClassIndex(i, en), (i, names) => names.get(dex.fieldRef(i, en).name), apiFieldsOf);
+    return {
+      typeGroup,
+      methodGroup: m.group,
+      methodApi: m.api,
+      methodClass: m.cls,
+      fieldGroup: f.group,
+      fieldApi: f.api,
+      fieldClass: f.cls,
+      stringApi: new Int32Array(counts.strings).fill(UNKNOWN),
+    };
   };
-
-  // Per container entry caches (index → API number / callee descriptor), created on first use.
-  interface Caches {
-    methodApi: Int32Array;
-    methodClass: (string | undefined)[];
-    fieldApi: Int32Array;
-    fieldClass: (string | undefined)[];
-    stringApi: Int32Array;
-  }
-  const caches: Caches[] = [];
-  const cachesOf = (en: number): Caches => {
-    let c = caches[en];
-    if (!c) {
-      const counts = dex.entries[en]?.counts ?? dex.entries[0].counts;
-      c = {
-        methodApi: new Int32Array(counts.methods).fill(UNKNOWN),
-        methodClass: new Array(counts.methods),
-        fieldApi: new Int32Array(counts.fields).fill(UNKNOWN),
-        fieldClass: new Array(counts.fields),
-        stringApi: new Int32Array(counts.strings).fill(UNKNOWN),
-      };
-      caches[en] = c;
-    }
-    return c;
-  };
+  const tables: Tables[] = [];
 
   // State of the class being walked; the visitor below is created once per DEX file, not per
   // class or method, so the walk allocates almost nothing per instruction.
   let en = 0;
-  let c: Caches = cachesOf(0);
+  let t: Tables;
+  let callerType = -1;
   let callerName = '';
-  let callerGroup = '';
-  let hits = new Map<number, [number, number]>();
+  let callerGroup = APP_GROUP;
   let currentMethod = -1;
+  // per class: API number → call sites and the first calling method; `touched` lists the APIs hit
+  const hitCount: number[] = [];
+  const hitMethod: number[] = [];
+  const touched: number[] = [];
 
-  const ref = (toDescriptor: string | undefined): void => {
-    if (toDescriptor === undefined) return;
-    const to = groupOf(toDescriptor);
-    if (to === '' || to === OTHER || to === callerGroup) return;
-    const key = `${callerGroup}\0${to}`;
+  const nameOfCaller = (): string => (callerName ||= descriptorToJavaName(dex.typeDescriptor(callerType, en)));
+
+  /** a reference from the caller's group to group `to`, through type `toType` */
+  const ref = (to: number, toType: number): void => {
+    if (to <= OTHER_GROUP || to === callerGroup) return;
+    const key = callerGroup * GROUP_KEY + to;
     const r = st.crossRefs.get(key);
     if (r) r.count++;
     else {
+      const from = nameOfCaller();
       st.crossRefs.set(key, {
-        from: callerGroup,
-        to,
-        fromClass: callerName,
-        toClass: descriptorToJavaName(toDescriptor),
+        from: st.groupNames[callerGroup],
+        to: st.groupNames[to],
+        fromClass: from,
+        toClass: descriptorToJavaName(dex.typeDescriptor(toType, en)),
         count: 1,
-        provenance: { entry, location: callerName, collector: 'dex' },
+        provenance: { entry, location: from, collector: 'dex' },
       });
     }
   };
   const hit = (api: number): void => {
-    const h = hits.get(api);
-    if (h) h[0]++;
-    else hits.set(api, [1, currentMethod]);
+    if (hitCount[api] > 0) hitCount[api]++;
+    else {
+      hitCount[api] = 1;
+      hitMethod[api] = currentMethod;
+      touched.push(api);
+    }
   };
 
   const visit = (_op: number, kind: RefKind, index: number): void => {
     switch (kind) {
       case RefKind.Method: {
-        let api = c.methodApi[index];
-        if (api === UNKNOWN) {
-          if (index < c.methodApi.length) {
-            const m = dex.methodRef(index, en);
-            c.methodClass[index] = m.classDescriptor;
-            const id = q.androidMethods.get(m.classDescriptor)?.get(m.name);
-            api = id === undefined ? NONE : idOf(id);
-            c.methodApi[index] = api;
-          } else {
-            api = NONE;
-          }
-        }
+        if (index >= t.methodApi.length) return;
+        const api = t.methodApi[index];
         if (api >= 0) hit(api);
-        ref(c.methodClass[index]);
+        ref(t.methodGroup[index], t.methodClass[index]);
         return;
       }
       case RefKind.Field: {
-        let api = c.fieldApi[index];
-        if (api === UNKNOWN) {
-          if (index < c.fieldApi.length) {
-            const f = dex.fieldRef(index, en);
-            c.fieldClass[index] = f.classDescriptor;
-            const id = q.androidFields.get(f.classDescriptor)?.get(f.name);
-            api = id === undefined ? NONE : idOf(id);
-            c.fieldApi[index] = api;
-          } else {
-            api = NONE;
-          }
-        }
+        if (index >= t.fieldApi.length) return;
+        const api = t.fieldApi[index];
         if (api >= 0) hit(api);
-        ref(c.fieldClass[index]);
+        ref(t.fieldGroup[index], t.fieldClass[index]);
         return;
       }
       case RefKind.String: {
-        let api = c.stringApi[index];
+        if (index >= t.stringApi.length) return;
+        let api = t.stringApi[index];
         if (api === UNKNOWN) {
-          if (index < c.stringApi.length) {
-            const s = dex.string(index, en);
-            let id = q.stringExact.get(s);
-            if (id === undefined) for (const p of q.stringPrefixes) if (s.startsWith(p.prefix)) id = p.id;
-            api = id === undefined ? NONE : idOf(id);
-            c.stringApi[index] = api;
-          } else {
-            api = NONE;
-          }
+          const s = dex.string(index, en);
+          let id = q.stringExact.get(s);
+          if (id === undefined) for (const p of q.stringPrefixes) if (s.startsWith(p.prefix)) id = p.id;
+          api = id === undefined ? NONE : idOf(id);
+          t.stringApi[index] = api;
         }
         if (api >= 0) hit(api);
         return;
       }
       case RefKind.Type:
-        ref(dex.typeDescriptor(index, en));
+        if (index < t.typeGroup.length) ref(t.typeGroup[index], index);
+        else dex.typeDescriptor(index, en); // records the bad index, as before
         return;
       default:
         return;
     }
   };
 
+  const units = dex.codeUnits();
+  const span = { start: 0, end: 0 };
   let anomalies = 0;
+  const walkMethod = (methodIdx: number, codeOff: number): void => {
+    if (codeOff === 0) return;
+    let r: WalkResult;
+    let insnsOff: number;
+    if (dex.codeSpan(codeOff, span)) {
+      currentMethod = methodIdx;
+      r = walkUnits(units, span.start, span.end, visit);
+      insnsOff = span.start * 2;
+    } else {
+      // out of range (codeItem records why and returns nothing), or misaligned on purpose
+      const code = dex.codeItem(codeOff);
+      if (!code) return;
+      currentMethod = methodIdx;
+      r = walkCode(code.insns(), visit);
+      insnsOff = code.insnsOff;
+    }
+    st.stats.methods++;
+    st.stats.instructions += r.instructions;
+    st.stats.units += r.units;
+    if (r.anomaly) {
+      st.stats.incomplete++;
+      if (anomalies++ < MAX_WALK_ANOMALIES) {
+        st.anomalies.push({ code: r.anomaly.code, message: `${nameOfCaller()}: ${r.anomaly.message}`, offset: insnsOff + r.anomaly.pc * 2 });
+      }
+    }
+  };
+
   for (const cls of dex.definedClasses()) {
-    en = cls.entry;
-    c = cachesOf(en);
-    callerName = descriptorToJavaName(cls.descriptor);
-    callerGroup = groupOf(cls.descriptor);
-    // per class: API number → [count, first method index]
-    if (hits.size) hits = new Map();
+    if (cls.entry !== en || !tables[cls.entry]) {
+      en = cls.entry;
+      tables[en] ??= tablesOf(en);
+    }
+    t = tables[en];
+    callerType = cls.typeIndex;
+    callerName = '';
+    callerGroup = groupOf(st, cls.descriptor);
     currentMethod = -1;
 
     // a subclass or an implementation refers to its supertypes
-    if (cls.superclass) ref(cls.superclass);
-    for (const i of cls.interfaces) ref(i);
+    if (cls.superclassIndex >= 0) ref(t.typeGroup[cls.superclassIndex] ?? NONE, cls.superclassIndex);
+    for (const i of cls.interfaceIndices) ref(t.typeGroup[i] ?? NONE, i);
 
-    const data = dex.classData(cls.index, en);
-    for (const list of [data.directMethods, data.virtualMethods]) {
-      for (const m of list) {
-        if (m.codeOff === 0) continue;
-        const code = dex.codeItem(m.codeOff);
-        if (!code) continue;
-        currentMethod = m.methodIdx;
-        const r = walkCode(code.insns(), visit);
-        st.stats.methods++;
-        st.stats.instructions += r.instructions;
-        st.stats.units += r.units;
-        if (r.anomaly) {
-          st.stats.incomplete++;
-          if (anomalies++ < MAX_WALK_ANOMALIES) {
-            st.anomalies.push({ code: r.anomaly.code, message: `${callerName}: ${r.anomaly.message}`, offset: code.insnsOff + r.anomaly.pc * 2 });
-          }
-        }
-      }
-    }
-    for (const [api, [count, methodIdx]] of hits) {
+    dex.forEachMethod(cls.index, en, walkMethod);
+
+    for (const api of touched) {
+      const methodIdx = hitMethod[api];
       const m = methodIdx >= 0 ? dex.methodRef(methodIdx, en) : undefined;
+      const caller = nameOfCaller();
       st.apiUse.push({
         api: apiIds[api],
-        caller: callerName,
-        count,
+        caller,
+        count: hitCount[api],
         ...(m ? { method: `${m.name}${m.signature}` } : {}),
-        provenance: { entry, location: m ? `${callerName}.${m.name}` : callerName, collector: 'dex' },
+        provenance: { entry, location: m ? `${caller}.${m.name}` : caller, collector: 'dex' },
       });
+      hitCount[api] = 0;
     }
+    touched.length = 0;
   }
   if (anomalies > MAX_WALK_ANOMALIES) {
     st.anomalies.push({ code: 'dex-code-walk-anomalies', message: `${anomalies - MAX_WALK_ANOMALIES} further methods ended early` });

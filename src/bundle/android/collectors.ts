@@ -5,13 +5,13 @@
  */
 import type { ResourceTable } from '../../formats/arsc.js';
 import { descriptorToJavaName } from '../../formats/dex.js';
-import { hostsInString } from '../../evidence/hosts.js';
+import { hostsInString, mayHoldHost } from '../../evidence/hosts.js';
 import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
 import { baseEvidence } from '../../evidence/provenance.js';
 import { anomalyWarnings, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
-import { newWalkState, walkDex, type WalkState } from './code-walk.js';
-import { readDexFiles, readManifest } from './entries.js';
+import { crossRefsOf, newWalkState, walkDex, type WalkState } from './code-walk.js';
+import { eachDexFile, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
 
@@ -76,14 +76,18 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
     produces:
       'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings; with an ApiQuery, sensitive API use per calling class and references between SDKs and app code (bytecode walk)',
     collect(ctx, ev) {
-      const { dex, warnings } = readDexFiles(ctx.view);
-      ev.warnings.push(...warnings);
       const walk: WalkState | undefined = ctx.apis ? newWalkState(ctx.apis, ev.identity.id) : undefined;
       const defined = ev.code.defined;
       const referenced = ev.code.referenced;
       const hosts = new Map<string, Evidence['domains'][number]>();
       let droppedHosts = 0;
-      for (const { entry, dex: d } of dex) {
+      // Strings are decoded only when they may matter: a wanted string's length, or bytes that may
+      // hold a host name (most of a DEX's strings are names and descriptors, and are skipped).
+      const wantedLengths = new Set([...ctx.wantedStrings].map((s) => s.length));
+      const keep = (bytes: Uint8Array, start: number, end: number, utf16Size: number) => wantedLengths.has(utf16Size) || mayHoldHost(bytes, start, end);
+      let binaries = 0;
+      for (const { entry, dex: d } of eachDexFile(ctx.view, ev.warnings)) {
+        binaries++;
         for (const desc of d.definedClassDescriptors()) {
           const name = descriptorToJavaName(desc);
           if (!defined.has(name)) defined.set(name, entry);
@@ -94,19 +98,22 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
             if (!referenced.has(name)) referenced.set(name, entry);
           }
         }
-        for (const s of d.strings()) {
-          if (ctx.wantedStrings.has(s)) {
-            const list = ev.stringHits.get(s);
-            if (!list) ev.stringHits.set(s, [entry]);
-            else if (!list.includes(entry)) list.push(entry);
-          }
-          for (const hit of hostsInString(s)) {
-            if (hosts.has(hit.host)) continue;
-            if (hosts.size >= MAX_HOSTS) {
-              droppedHosts++;
-              continue;
+        for (let en = 0; en < d.entries.length; en++) {
+          for (const idx of d.selectStrings(en, keep)) {
+            const s = d.string(idx, en);
+            if (ctx.wantedStrings.has(s)) {
+              const list = ev.stringHits.get(s);
+              if (!list) ev.stringHits.set(s, [entry]);
+              else if (!list.includes(entry)) list.push(entry);
             }
-            hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
+            for (const hit of hostsInString(s)) {
+              if (hosts.has(hit.host)) continue;
+              if (hosts.size >= MAX_HOSTS) {
+                droppedHosts++;
+                continue;
+              }
+              hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
+            }
           }
         }
         if (walk) {
@@ -118,12 +125,12 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
       }
       if (walk) {
         ev.code.apiUse = walk.apiUse.sort((a, b) => cmp(a.api, b.api) || cmp(a.caller, b.caller));
-        ev.code.crossRefs = [...walk.crossRefs.values()].sort((a, b) => cmp(a.to, b.to) || cmp(a.from, b.from));
+        ev.code.crossRefs = crossRefsOf(walk);
         walk.stats.ms = Math.round(walk.stats.ms * 10) / 10;
         ev.code.walk = walk.stats;
       }
       for (const name of defined.keys()) referenced.delete(name);
-      ev.code.binaries = dex.length;
+      ev.code.binaries = binaries;
       ev.domains = [...hosts.values()].sort((a, b) => cmp(a.host, b.host));
       if (droppedHosts) ev.warnings.push({ code: 'too-many-hosts', message: `${droppedHosts} further host names in code were not recorded (limit ${MAX_HOSTS})` });
     },

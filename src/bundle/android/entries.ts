@@ -72,28 +72,31 @@ export interface DexEntry {
 }
 
 /**
- * Parses every classes*.dex; an unreadable one becomes a warning. Each DexFile's anomalies grow as
- * its lazy accessors find damage, so callers turn them into warnings after using it.
+ * Parses the classes*.dex entries one at a time, in load order, so that only one is held in memory
+ * at once (a large app's DEX files together run to hundreds of MB); an unreadable one becomes a
+ * warning in `warnings`. Each DexFile's anomalies grow as its lazy accessors find damage, so
+ * callers turn them into warnings after using it.
  */
-export function readDexFiles(view: BundleView): { dex: DexEntry[]; warnings: EntryWarning[] } {
-  const { names, warnings } = dexEntryNames(view);
-  const dex: DexEntry[] = [];
+export function* eachDexFile(view: BundleView, warnings: { push(...w: EntryWarning[]): number }): Generator<DexEntry> {
+  const { names, warnings: nameWarnings } = dexEntryNames(view);
+  warnings.push(...nameWarnings);
   for (const entry of names) {
+    let dex: DexFile;
     try {
-      const parsed = parseDex(view.read(entry));
-      dex.push({ entry, dex: parsed });
+      dex = parseDex(view.read(entry));
     } catch (e) {
       warnings.push(entryFailure(entry, e));
+      continue;
     }
+    yield { entry, dex };
   }
-  return { dex, warnings };
 }
 
 /** Every class defined in the bundle's DEX files, Java dotted names, sorted by code unit, unique. */
 export function definedClassNames(view: BundleView): { classes: string[]; warnings: EntryWarning[] } {
-  const { dex, warnings } = readDexFiles(view);
+  const warnings: EntryWarning[] = [];
   const set = new Set<string>();
-  for (const { entry, dex: d } of dex) {
+  for (const { entry, dex: d } of eachDexFile(view, warnings)) {
     for (const descriptor of d.definedClassDescriptors()) set.add(descriptorToJavaName(descriptor));
     warnings.push(...anomalyWarnings(entry, d.anomalies));
   }

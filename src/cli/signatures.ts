@@ -12,7 +12,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { TrackscanError } from '../errors.js';
 import { checkSignatures, hasAndroidOrIosEvidence, type Problem } from '../signatures/check.js';
 import { convertExodus } from '../signatures/exodus.js';
-import { DEFAULT_SIGNATURES_DIR, loadSignatures, ownerChain, readUserSignatures } from '../signatures/load.js';
+import { DEFAULT_SIGNATURES_DIR, loadSignatures, ownerChain, readUserSignatures, validateDatabase } from '../signatures/load.js';
 import { CATEGORIES, isTrackerCategories, type SdkSignature, type SignatureDatabase } from '../signatures/types.js';
 import type { Io } from './run.js';
 
@@ -179,7 +179,8 @@ export function registerSignatureCommands(program: Command, io: Io, setExitCode?
         let problems: Problem[];
         let what: string;
         if (!dir || existsSync(path.join(dir, 'database.json'))) {
-          const db = loadSignatures(dir ?? DEFAULT_SIGNATURES_DIR);
+          // validated now, even the built-in database (a scan takes its prevalidated form)
+          const db = validateDatabase(path.resolve(dir ?? DEFAULT_SIGNATURES_DIR));
           problems = checkSignatures(db.sdks, db.companies);
           what = `${db.sdks.length} entries, database ${db.version}`;
         } else {

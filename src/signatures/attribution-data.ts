@@ -5,13 +5,15 @@
  *  - signatures/sdk-switches.json: documented configuration switches per SDK, and components
  *    that start an SDK without the app calling it;
  *  - signatures/packers.json: files and stubs that packers and protectors leave.
- * Each validates against its JSON Schema in signatures/schema/; capability ids must exist.
+ * Each validates against its JSON Schema in signatures/schema/; capability ids must exist. The
+ * built-in folder's data was validated when trackscan was built (builtin.ts).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { TrackscanError } from '../errors.js';
+import { newAjv } from './ajv.js';
+import { prevalidated } from './builtin.js';
 import type { Capability, PermissionData } from './types.js';
 
 export interface AndroidSensitiveApi {
@@ -118,7 +120,7 @@ export function loadAttributionData(dir: string, permissions: PermissionData): A
   const key = path.resolve(dir);
   let data = cache.get(key);
   if (!data) {
-    data = read(key, permissions);
+    data = prevalidated(key)?.attribution ?? readAttributionData(key, permissions);
     cache.set(key, data);
   }
   return data;
@@ -128,8 +130,9 @@ function fail(message: string, file: string): never {
   throw new TrackscanError('SIGNATURES_INVALID', `${path.basename(file)}: ${message}`, { file });
 }
 
-function read(dir: string, permissions: PermissionData): AttributionData {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+/** Reads and validates the attribution data of a folder (not cached; the build calls it). */
+export function readAttributionData(dir: string, permissions: PermissionData): AttributionData {
+  const ajv = newAjv();
   const hash = createHash('sha256');
   const load = <T>(name: string): T => {
     const file = path.join(dir, `${name}.json`);

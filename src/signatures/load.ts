@@ -3,7 +3,8 @@
  * user names), optionally merged with user signature directories (`scan --signatures <dir>`).
  * The program refuses a database of a schema version it does not know (STYLE.md §8), and one
  * whose files do not validate against the JSON Schemas kept beside them; every error names the
- * file (and so the entry) at fault.
+ * file (and so the entry) at fault. The built-in database is validated once, when trackscan is
+ * built, and then loaded from its compiled form (builtin.ts) while its files are unchanged.
  *
  * The owner graph (companies.json) is resolved here: each entry gets its vendor, parent and
  * country from its `company` (or its company from its `vendor` name), and the chain of owners.
@@ -11,9 +12,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { TrackscanError } from '../errors.js';
+import { newAjv } from './ajv.js';
+import { DEFAULT_SIGNATURES_DIR, prevalidated } from './builtin.js';
 import {
   SIGNATURE_SCHEMA_VERSION,
   type Company,
@@ -24,8 +26,7 @@ import {
   type SignatureDatabase,
 } from './types.js';
 
-/** signatures/ in the installed package (dist/signatures/load.js and src/signatures/load.ts are both two levels down) */
-export const DEFAULT_SIGNATURES_DIR = fileURLToPath(new URL('../../signatures/', import.meta.url));
+export { DEFAULT_SIGNATURES_DIR };
 
 const cache = new Map<string, SignatureDatabase>();
 
@@ -42,6 +43,15 @@ export function loadSignatures(dir: string = DEFAULT_SIGNATURES_DIR, extraDirs: 
     cache.set(key, db);
   }
   return db;
+}
+
+/**
+ * The database folder `dir`, from the compiled file `compiledFile` when that holds it validated
+ * and still fresh (builtin.ts; by default only the built-in database has one, written by the
+ * build), validated now otherwise.
+ */
+export function readDatabase(dir: string, compiledFile?: string): SignatureDatabase {
+  return prevalidated(dir, compiledFile)?.database ?? validateDatabase(dir);
 }
 
 /** The default database merged with user signature directories: what `scan --signatures <dir>` calls. */
@@ -63,17 +73,18 @@ function readJson(file: string): unknown {
 
 /** Schema validators of one database directory (the schemas are data, kept beside the entries). */
 interface Validators {
+  ajv: Ajv2020;
   sdk: ValidateFunction;
   companies: ValidateFunction;
   errorsText(v: ValidateFunction): string;
 }
 
 function validators(dir: string): Validators {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = newAjv();
   const sdk = ajv.compile(readJson(path.join(dir, 'schema/sdk.schema.json')) as object);
   const companiesSchema = path.join(dir, 'schema/companies.schema.json');
   const companies = ajv.compile(readJson(existsSync(companiesSchema) ? companiesSchema : path.join(DEFAULT_SIGNATURES_DIR, 'schema/companies.schema.json')) as object);
-  return { sdk, companies, errorsText: (v) => ajv.errorsText(v.errors, { dataVar: 'entry' }) };
+  return { ajv, sdk, companies, errorsText: (v) => ajv.errorsText(v.errors, { dataVar: 'entry' }) };
 }
 
 /** Reads and schema-validates `sdks/*.json` of a folder (or the folder's own *.json files). */
@@ -107,7 +118,8 @@ function readCompanies(file: string, v: Validators, hash: ReturnType<typeof crea
   return (data as { companies: Record<string, Company> }).companies;
 }
 
-function readDatabase(dir: string): SignatureDatabase {
+/** Reads and validates the database folder `dir` (not cached: `signatures validate` and the build call it). */
+export function validateDatabase(dir: string): SignatureDatabase {
   const hash = createHash('sha256');
   const read = (rel: string): unknown => {
     const file = path.join(dir, rel);
@@ -128,7 +140,7 @@ function readDatabase(dir: string): SignatureDatabase {
   checkCompanyGraph(companies, path.join(dir, 'companies.json'));
   resolveEntries(sdks, companies);
 
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const ajv = v.ajv;
   const permissions = read('permissions.json') as PermissionData;
   const permSchemaFile = path.join(dir, 'schema/permissions.schema.json');
   if (existsSync(permSchemaFile)) {

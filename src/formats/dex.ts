@@ -19,7 +19,7 @@
  */
 import { Anomaly, ByteView } from './bytes.js';
 import { FormatError } from '../errors.js';
-import { asciiDecoder, decodeMutf8 } from './mutf8.js';
+import { asciiDecoder, decodeMutf8, measureMutf8 } from './mutf8.js';
 
 const FORMAT = 'dex';
 
@@ -271,8 +271,8 @@ export interface DexFile {
   /**
    * Indices (in `entry`) of the strings for which `keep(bytes, start, end, utf16Size)` holds, where
    * `bytes[start, end)` is a string's MUTF-8 data up to its NUL; decodes none of them. Strings that
-   * are not plain ASCII, or whose data is damaged, are always selected (decode them with
-   * {@link string}, which records what is wrong), so a filter on ASCII bytes never hides one.
+   * are damaged are always selected (decode them with {@link string}, which records what is
+   * wrong), so skipping a string never hides damage. `keep` sees non-ASCII bytes as they are.
    */
   selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[];
 }
@@ -306,7 +306,7 @@ export function descriptorToJavaName(descriptor: string): string {
   const base = descriptor.slice(dims);
   let name: string;
   if (base.length >= 3 && base[0] === 'L' && base.endsWith(';')) {
-    name = base.slice(1, -1).replace(/\//g, '.');
+    name = base.slice(1, -1).replaceAll('/', '.');
   } else if (base.length === 1 && base in PRIMITIVES && !(dims > 0 && base === 'V')) {
     name = PRIMITIVES[base];
   } else {
@@ -1047,7 +1047,13 @@ class DexReader implements DexFile {
         if (b === 0 || b >= 0x80) break;
         end++;
       }
-      if (end >= len || bytes[end] !== 0 || end - start !== utf16Size >>> 0 || keep(bytes, start, end, utf16Size >>> 0)) out.push(idx);
+      if (end < len && bytes[end] === 0 && end - start === utf16Size >>> 0) {
+        if (keep(bytes, start, end, utf16Size >>> 0)) out.push(idx);
+        continue;
+      }
+      // Not plain ASCII (Kotlin metadata, localised text) or damaged: checked without decoding.
+      const m = measureMutf8(bytes, start, len);
+      if (!m.valid || !m.terminated || m.units !== utf16Size >>> 0 || keep(bytes, start, m.end - 1, utf16Size >>> 0)) out.push(idx);
     }
     return out;
   }

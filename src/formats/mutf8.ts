@@ -32,7 +32,7 @@ const CHUNK = 8192;
  * metadata, localised text) pushed them into a number[] and copied that again to build the string.
  */
 let scratch = new Uint16Array(1024);
-class Units {
+class Units implements UnitSink {
   length = 0;
   push(a: number, b?: number): void {
     if (this.length + 2 > scratch.length) {
@@ -107,6 +107,45 @@ export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = by
   // Slow path: decode code units into a scratch array, starting from the non-ASCII byte.
   const prefix = asciiSlice(bytes, start, i);
   const units = new Units();
+  const tail = decodeTail(bytes, i, end, units);
+  return { value: prefix + units.text(), valid: tail.valid, end: tail.end, terminated: tail.terminated };
+}
+
+/** What {@link decodeMutf8} would find, without building the string: its length in UTF-16 units. */
+export interface Mutf8Measure {
+  units: number;
+  valid: boolean;
+  end: number;
+  terminated: boolean;
+}
+
+/**
+ * Checks a NUL-terminated MUTF-8 string as {@link decodeMutf8} decodes it (same `valid`, `end`,
+ * `terminated`, and `units` = the decoded value's length) without building it: for readers that
+ * must know a string is sound but need its text only sometimes.
+ */
+export function measureMutf8(bytes: Uint8Array, start: number, limit: number = bytes.length): Mutf8Measure {
+  const end = Math.min(limit, bytes.length);
+  if (!(start >= 0) || start >= end) return { units: 0, valid: start === end, end: Math.max(0, Math.min(start, end)), terminated: false };
+  const counter = new UnitCounter();
+  const tail = decodeTail(bytes, start, end, counter);
+  return { units: counter.length, valid: tail.valid, end: tail.end, terminated: tail.terminated };
+}
+
+/** Where decoded code units go: collected (Units) or only counted (UnitCounter). */
+interface UnitSink {
+  push(a: number, b?: number): void;
+}
+
+class UnitCounter implements UnitSink {
+  length = 0;
+  push(_a: number, b?: number): void {
+    this.length += b === undefined ? 1 : 2;
+  }
+}
+
+/** Decodes bytes[i, end) up to a NUL into `sink`; malformed sequences become U+FFFD. */
+function decodeTail(bytes: Uint8Array, i: number, end: number, sink: UnitSink): { valid: boolean; end: number; terminated: boolean } {
   let valid = true;
   let terminated = false;
   while (i < end) {
@@ -117,28 +156,28 @@ export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = by
       break;
     }
     if (b < 0x80) {
-      units.push(b);
+      sink.push(b);
       i++;
     } else if ((b & 0xe0) === 0xc0) {
       const b2 = i + 1 < end ? bytes[i + 1] : -1;
       if ((b2 & 0xc0) !== 0x80) {
-        units.push(REPLACEMENT);
+        sink.push(REPLACEMENT);
         valid = false;
         i++;
         continue;
       }
-      units.push(((b & 0x1f) << 6) | (b2 & 0x3f));
+      sink.push(((b & 0x1f) << 6) | (b2 & 0x3f));
       i += 2;
     } else if ((b & 0xf0) === 0xe0) {
       const b2 = i + 1 < end ? bytes[i + 1] : -1;
       const b3 = i + 2 < end ? bytes[i + 2] : -1;
       if ((b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) {
-        units.push(REPLACEMENT);
+        sink.push(REPLACEMENT);
         valid = false;
         i++;
         continue;
       }
-      units.push(((b & 0x0f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
+      sink.push(((b & 0x0f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f));
       i += 3;
     } else if ((b & 0xf8) === 0xf0) {
       // Standard UTF-8 four-byte form: not MUTF-8, but decode it to its surrogate pair so the text
@@ -148,26 +187,26 @@ export function decodeMutf8(bytes: Uint8Array, start: number, limit: number = by
       const b4 = i + 3 < end ? bytes[i + 3] : -1;
       valid = false;
       if ((b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80 || (b4 & 0xc0) !== 0x80) {
-        units.push(REPLACEMENT);
+        sink.push(REPLACEMENT);
         i++;
         continue;
       }
       const cp = ((b & 0x07) << 18) | ((b2 & 0x3f) << 12) | ((b3 & 0x3f) << 6) | (b4 & 0x3f);
       if (cp < 0x10000 || cp > 0x10ffff) {
-        units.push(REPLACEMENT);
+        sink.push(REPLACEMENT);
       } else {
         const v = cp - 0x10000;
-        units.push(0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+        sink.push(0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
       }
       i += 4;
     } else {
       // stray continuation byte or 0xF8..0xFF
-      units.push(REPLACEMENT);
+      sink.push(REPLACEMENT);
       valid = false;
       i++;
     }
   }
-  return { value: prefix + units.text(), valid, end: i, terminated };
+  return { valid, end: i, terminated };
 }
 
 /** Encodes a JavaScript (UTF-16) string as MUTF-8, without the length prefix or the NUL terminator. */

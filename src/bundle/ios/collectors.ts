@@ -14,6 +14,7 @@ import { anomalyWarnings, entryFailure, guardEntry } from '../../evidence/warnin
 import { parseMachO, preferredSlices } from '../../formats/macho.js';
 import { asString, asStringArray, isDict, parsePlist, type PlistDict, type PlistValue } from '../../formats/plist.js';
 import type { BundleView } from '../view.js';
+import { forEachDottedOrWanted, forEachWanted, sieveOf, StringSieve } from './strings.js';
 import { findApp, frameworkOfInstallName, isSystemInstallName, owningBundle, type AppLayout, type NestedBundle } from './layout.js';
 
 /** hosts kept per bundle */
@@ -270,21 +271,25 @@ export function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file:
   }
   for (const n of defined) if (!ev.code.defined.has(n)) ev.code.defined.set(n, file);
   bin.classCount = defined.size;
+  const wanted = sieveOf(ctx.wantedStrings);
   for (const sl of slices) {
-    for (const sym of sl.symbols()) {
-      if (!sym.name.startsWith(OBJC_CLASS_SYMBOL) || (sym.type & N_TYPE) !== N_UNDF || !(sym.type & N_EXT)) continue;
+    for (const sym of sl.symbols(isImport)) {
+      if (!sym.name.startsWith(OBJC_CLASS_SYMBOL)) continue;
       const n = sym.name.slice(OBJC_CLASS_SYMBOL.length);
       if (!ev.code.referenced.has(n)) ev.code.referenced.set(n, file);
     }
     if (!sl.encrypted) {
-      for (const str of sl.cStrings()) {
+      // only the strings that can hold a host (a '.') or be a wanted string are decoded
+      const table = sl.cStringTable();
+      forEachDottedOrWanted(table, wanted, (i) => {
+        const str = table.text(i);
         if (ctx.wantedStrings.has(str)) {
           const list = ev.stringHits.get(str);
           if (!list) ev.stringHits.set(str, [file]);
           else if (!list.includes(file)) list.push(file);
         }
         for (const h of hostsInString(str)) addHost(h.host, h.sample);
-      }
+      });
     }
   }
   if (ctx.apis) recordApiUse(ctx.apis, slices, file, (ev.code.apiUse ??= []));
@@ -318,14 +323,15 @@ export function readBinary(ctx: IosContext, ev: Evidence, b: NestedBundle, file:
 function recordApiUse(q: ApiQuery, slices: ReturnType<typeof preferredSlices>, file: string, out: ApiUseEvidence[]): void {
   const imported = new Set<string>();
   const classes = new Set<string>();
+  // the binary's selectors that the query asks about (all that the lookups below can find)
   const selectors = new Set<string>();
+  const wanted = selectorSieve(q);
   for (const sl of slices) {
-    for (const sym of sl.symbols()) {
-      if ((sym.type & N_TYPE) !== N_UNDF || !(sym.type & N_EXT)) continue;
+    for (const sym of sl.symbols(isImport)) {
       imported.add(sym.name);
       if (sym.name.startsWith(OBJC_CLASS_SYMBOL)) classes.add(sym.name.slice(OBJC_CLASS_SYMBOL.length));
     }
-    if (!sl.encrypted) for (const sel of sl.objcSelectorNames()) selectors.add(sel);
+    if (!sl.encrypted) forEachWanted(sl.objcSelectorTable(), wanted, (sel) => selectors.add(sel));
   }
   const found = new Map<string, string>(); // api id → location
   for (const cls of classes) {
@@ -341,6 +347,24 @@ function recordApiUse(q: ApiQuery, slices: ReturnType<typeof preferredSlices>, f
   for (const [api, location] of [...found].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     out.push({ api, caller: file, count: 1, provenance: { entry: file, location, collector: 'macho' } });
   }
+}
+
+/** an undefined external symbol: one the binary imports from another image */
+function isImport(type: number): boolean {
+  return (type & N_TYPE) === N_UNDF && (type & N_EXT) !== 0;
+}
+
+/** The selectors an ApiQuery looks up, as a sieve; one per query data (the same for every bundle). */
+const selectorSieves = new WeakMap<ApiQuery['iosSelectors'], { bare: ApiQuery['iosBareSelectors']; sieve: StringSieve }>();
+
+function selectorSieve(q: ApiQuery): StringSieve {
+  const cached = selectorSieves.get(q.iosSelectors);
+  if (cached && cached.bare === q.iosBareSelectors) return cached.sieve;
+  const names = new Set<string>(q.iosBareSelectors.keys());
+  for (const sels of q.iosSelectors.values()) for (const sel of sels.keys()) names.add(sel);
+  const sieve = new StringSieve(names);
+  selectorSieves.set(q.iosSelectors, { bare: q.iosBareSelectors, sieve });
+  return sieve;
 }
 
 export function readPrivacyManifest(d: PlistDict, path: string, bundle: string): PrivacyManifestEvidence {

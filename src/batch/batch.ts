@@ -5,12 +5,12 @@
  * or a duplicate.
  */
 import type { ZipLimits } from '../archive/zip.js';
-import { availableParallelism } from 'node:os';
 import ora from 'ora';
 import { CsvSink } from './csv.js';
 import { discover, readListFile } from './discover.js';
 import { hashInOrder, sha256Hex, shardOf } from './hash.js';
 import { NdjsonSink } from './ndjson.js';
+import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, defaultWorkers } from './options.js';
 import { WorkerPool } from './pool.js';
 import { errorLine, type BatchRecord, type ErrorRecord } from './records.js';
 import type { Sink, StatsInput } from './sink.js';
@@ -18,9 +18,7 @@ import { SqliteSink } from './sqlite.js';
 import { renderStats, StatsAggregator, type ConfidenceLevel, type Stats } from './stats.js';
 
 export { EXIT_INTERRUPTED } from '../cli/exit-codes.js';
-
-export const DEFAULT_TIMEOUT_S = 600;
-export const DEFAULT_MAX_MEMORY_MB = 2048;
+export { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, defaultWorkers } from './options.js';
 
 export interface BatchOptions {
   inputs: string[];
@@ -60,12 +58,6 @@ export interface BatchResult {
   skippedNotBundles: number;
   interrupted: boolean;
   elapsedMs: number;
-}
-
-export class BatchUsageError extends Error {}
-
-export function defaultWorkers(): number {
-  return Math.max(1, availableParallelism());
 }
 
 export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchResult> {

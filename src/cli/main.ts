@@ -1,5 +1,4 @@
 /** Binds `run` to the real process. */
-import ora from 'ora';
 import { run } from './run.js';
 
 export async function main(): Promise<void> {
@@ -17,6 +16,8 @@ export async function main(): Promise<void> {
     env: process.env,
     progress: stderrIsTTY
       ? async (text, work) => {
+          // loaded here: ora and its dependencies take ~60 ms to load, and only a terminal shows them
+          const { default: ora } = await import('ora');
           const spinner = ora({ text, stream: process.stderr }).start();
           // let the first frame render before the synchronous work blocks the event loop
           await new Promise((resolve) => setTimeout(resolve, 0));

@@ -1,30 +1,27 @@
 /**
  * The CLI entry point the tests call: `run(argv, io) → exit code`. No process.exit, no direct
  * console use; main.ts binds it to the real process.
+ *
+ * Start-up time counts (a scan of one small bundle is mostly start-up): this module defines the
+ * command line and imports only what that needs. Each command loads the rest when it runs —
+ * the scanner, the batch (SQLite, worker pool), diff, the policy language (YAML), the batch
+ * outputs, inspect, and only the report encoder asked for (report/formats.ts).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ZipArchive, type ZipLimits } from '../archive/zip.js';
-import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, EXIT_INTERRUPTED, defaultWorkers, renderBatchSummary, runBatch } from '../batch/batch.js';
-import { CsvSink } from '../batch/csv.js';
-import { head, mergeResults } from '../batch/merge.js';
-import { NdjsonSink, readNdjson } from '../batch/ndjson.js';
-import { OutputFormatError, type Sink } from '../batch/sink.js';
-import { SqliteSink, isSqliteFile, openResultsDb, readSqliteSummaries } from '../batch/sqlite.js';
-import { StatsAggregator, renderStats, type ConfidenceLevel, type Stats } from '../batch/stats.js';
-import { definedClassNames, readManifest } from '../bundle/android/entries.js';
-import type { EntryWarning } from '../bundle/view.js';
+import type { ZipLimits } from '../archive/zip.js';
+import { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, defaultWorkers } from '../batch/options.js';
+import { OutputFormatError } from '../batch/sink.js';
+import type { ConfidenceLevel } from '../batch/stats.js';
 import { TrackscanError } from '../errors.js';
-import { renderAxmlAsXml } from '../formats/axml-xml.js';
-import { diffReports, looksLikeJson, parseSavedReport, renderDiffJson, renderDiffMarkdown, renderDiffText } from '../report/diff.js';
 import { FORMAT_NAMES, getFormat } from '../report/formats.js';
 import type { Report } from '../report/model.js';
-import { EMPTY_POLICY, PolicyError, evaluatePolicy, formatPolicyResult, mergePolicies, parsePolicy, parsePolicyFile, type Policy } from '../report/policy.js';
-import { Scanner } from '../scan.js';
+import type { PolicyResult } from '../report/policy.js';
+import type { Scanner } from '../scan.js';
 import { loadSignaturesWithUserDirs } from '../signatures/load.js';
 import { registerSignatureCommands } from './signatures.js';
 import { TOOL_VERSION } from '../version.js';
-import { EXIT_INPUT_FAILED, EXIT_OK, EXIT_USAGE, exitCode } from './exit-codes.js';
+import { EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCode } from './exit-codes.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -91,11 +88,12 @@ export async function run(argv: string[], io: Io): Promise<number> {
       return;
     }
     const bundle = inputs[0];
+    const { Scanner } = await import('../scan.js');
     let scanner: Scanner;
-    let policy: Policy | undefined;
+    let policy: PolicyCheck | undefined;
     try {
       scanner = new Scanner(opts.signatures.length ? loadSignaturesWithUserDirs(opts.signatures) : undefined);
-      policy = readPolicy(opts, scanner);
+      policy = await readPolicy(opts, scanner);
     } catch (e) {
       io.stderr(`trackscan: ${e instanceof TrackscanError ? describeError(e.file ?? '', e) : (e as Error).message}\n`);
       code = EXIT_USAGE;
@@ -113,14 +111,14 @@ export async function run(argv: string[], io: Io): Promise<number> {
       const work = () => scanner.scanFile(bundle, { timing: opts.timing, ...(limits ? { limits } : {}) });
       const report = io.progress && !opts.output ? await io.progress(`Scanning ${bundle}`, work) : work();
       const toTerminal = !opts.output && io.stdoutIsTTY === true;
-      const format = getFormat(opts.format)!;
-      const text = format.encode(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
+      const encode = await getFormat(opts.format)!.load();
+      const text = encode(report, { verbose: opts.verbose, color: opts.color && toTerminal && !io.env?.NO_COLOR });
       if (opts.output) writeFileSync(opts.output, text);
       else io.stdout(text);
       code = EXIT_OK;
       if (policy) {
-        const result = evaluatePolicy(policy, report);
-        io.stderr(formatPolicyResult(result));
+        const result = policy(report);
+        io.stderr(result.verdict);
         code = exitCode({ policyFailed: !result.passed });
       }
     } catch (e) {
@@ -136,19 +134,23 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<old>', 'a bundle, or a JSON report saved with `scan --format json`')
     .argument('<new>', 'a bundle, or a JSON report')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
-    .action((oldPath: string, newPath: string, opts: { format: 'text' | 'md' | 'json' }) => {
+    .action(async (oldPath: string, newPath: string, opts: { format: 'text' | 'md' | 'json' }) => {
+      const { diffReports, looksLikeJson, parseSavedReport, renderDiffJson, renderDiffMarkdown, renderDiffText } = await import('../report/diff.js');
       let scanner: Scanner | undefined;
-      const load = (p: string): Report => {
+      const load = async (p: string): Promise<Report> => {
         const bytes = readFileSync(p);
         if (looksLikeJson(bytes)) return parseSavedReport(bytes.toString('utf8'));
-        scanner ??= new Scanner();
+        if (!scanner) {
+          const { Scanner } = await import('../scan.js');
+          scanner = new Scanner();
+        }
         return scanner.scanFile(p);
       };
       let current = oldPath;
       try {
-        const a = load(oldPath);
+        const a = await load(oldPath);
         current = newPath;
-        const b = load(newPath);
+        const b = await load(newPath);
         const d = diffReports(a, b);
         io.stdout(opts.format === 'json' ? renderDiffJson(d) : opts.format === 'md' ? renderDiffMarkdown(d) : renderDiffText(d));
         code = EXIT_OK;
@@ -166,7 +168,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .argument('<results>', 'an NDJSON output or an SQLite database written by `trackscan scan`')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(new Option('--min-confidence <level>', 'lowest confidence that counts as presence').choices(['high', 'medium', 'low']).default('medium'))
-    .action((results: string, opts: { format: 'text' | 'json'; minConfidence: ConfidenceLevel }) => {
+    .action(async (results: string, opts: { format: 'text' | 'json'; minConfidence: ConfidenceLevel }) => {
+      const { renderStats, statsOf } = await import('./results.js');
       try {
         const stats = statsOf(results, opts.minConfidence);
         io.stdout(opts.format === 'json' ? JSON.stringify(stats, null, 2) + '\n' : renderStats(stats));
@@ -183,22 +186,13 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .addOption(new Option('-f, --format <format>', 'format of -o').choices(['ndjson', 'csv']).default('ndjson'))
     .option('-o, --output <file>', 'write the merged results to this file (appends when it exists)')
     .option('--db <file>', 'write the merged results to this SQLite database')
-    .action((inputs: string[], opts: { format: 'ndjson' | 'csv'; output?: string; db?: string }) => {
-      const sinks: Sink[] = [];
+    .action(async (inputs: string[], opts: { format: 'ndjson' | 'csv'; output?: string; db?: string }) => {
+      const { mergeOutputs } = await import('./results.js');
       try {
-        if (opts.output || !opts.db) {
-          if (opts.format === 'csv') {
-            if (!opts.output) throw new BatchUsageError('--format csv needs -o <file.csv>');
-            sinks.push(new CsvSink(opts.output));
-          } else sinks.push(new NdjsonSink(opts.output ?? '(stdout)', opts.output, io.stdout));
-        }
-        if (opts.db) sinks.push(new SqliteSink(opts.db));
-        mergeResults(inputs, sinks);
+        mergeOutputs(inputs, opts, io.stdout);
         code = EXIT_OK;
       } catch (e) {
         code = outputProblem(io, e);
-      } finally {
-        for (const s of sinks) s.close();
       }
     });
 
@@ -213,13 +207,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('print the decoded AndroidManifest.xml as XML, resource references resolved where resources.arsc has them')
     .argument('<bundle>', 'an .apk file')
     .option('--warnings', 'also print what was unusual about the manifest (anomalies) on stderr')
-    .action((bundle: string, opts: { warnings?: boolean }) => {
-      code = withBundle(bundle, io, (zip) => {
-        const { manifest, resources, warnings } = readManifest(zip);
-        const resolve = resources ? (id: number) => resources.resolveString(id) : undefined;
-        io.stdout(renderAxmlAsXml(manifest, resolve));
-        if (opts.warnings) printWarnings(io, bundle, [...zip.anomalies.map((a) => ({ entry: '(archive)', ...a })), ...warnings]);
-      });
+    .action(async (bundle: string, opts: { warnings?: boolean }) => {
+      code = (await import('./inspect.js')).inspectManifest(bundle, opts.warnings === true, io);
     });
 
   inspect
@@ -227,12 +216,8 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('print every class defined in every classes*.dex, one per line, Java dotted form, sorted')
     .argument('<bundle>', 'an .apk file')
     .option('--warnings', 'also print unreadable or unusual DEX files on stderr')
-    .action((bundle: string, opts: { warnings?: boolean }) => {
-      code = withBundle(bundle, io, (zip) => {
-        const { classes, warnings } = definedClassNames(zip);
-        io.stdout(classes.length ? classes.join('\n') + '\n' : '');
-        if (opts.warnings) printWarnings(io, bundle, warnings);
-      });
+    .action(async (bundle: string, opts: { warnings?: boolean }) => {
+      code = (await import('./inspect.js')).inspectClasses(bundle, opts.warnings === true, io);
     });
 
   try {
@@ -266,9 +251,16 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-/** The policy from --fail-on and --policy; undefined when neither is given. Throws PolicyError (usage). */
-function readPolicy(opts: ScanCliOptions, scanner: Scanner): Policy | undefined {
+/** A policy's verdict on a report, and that verdict as printed. */
+type PolicyCheck = (report: Report) => PolicyResult & { verdict: string };
+
+/**
+ * The policy from --fail-on and --policy, as a check of a report that also formats the verdict;
+ * undefined when neither is given. Throws PolicyError (usage).
+ */
+async function readPolicy(opts: ScanCliOptions, scanner: Scanner): Promise<PolicyCheck | undefined> {
   if (!opts.failOn.length && !opts.policy) return undefined;
+  const { EMPTY_POLICY, PolicyError, evaluatePolicy, formatPolicyResult, mergePolicies, parsePolicy, parsePolicyFile } = await import('../report/policy.js');
   const parseOptions = { knownTrackers: new Set(scanner.db.sdks.map((s) => s.id)) };
   let policy = opts.failOn.length ? parsePolicy(opts.failOn, parseOptions) : EMPTY_POLICY;
   if (opts.policy) {
@@ -280,7 +272,10 @@ function readPolicy(opts: ScanCliOptions, scanner: Scanner): Policy | undefined 
     }
     policy = mergePolicies(policy, parsePolicyFile(text, parseOptions, /\.ya?ml$/i.test(opts.policy) ? 'yaml' : 'json'));
   }
-  return policy;
+  return (report) => {
+    const result = evaluatePolicy(policy, report);
+    return { ...result, verdict: formatPolicyResult(result) };
+  };
 }
 
 interface ScanCliOptions {
@@ -355,6 +350,7 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
     return usage((e as Error).message);
   }
   const nWorkers = workers ?? defaultWorkers();
+  const { renderBatchSummary, runBatch } = await import('../batch/batch.js');
   try {
     const result = await runBatch(
       {
@@ -383,22 +379,6 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
   }
 }
 
-/** Statistics of an NDJSON output or an SQLite database. */
-function statsOf(file: string, minConfidence: ConfidenceLevel): Stats {
-  const agg = new StatsAggregator(minConfidence);
-  if (isSqliteFile(head(file))) {
-    const db = openResultsDb(file, { readonly: true });
-    try {
-      readSqliteSummaries(db, (r) => agg.add(r));
-    } finally {
-      db.close();
-    }
-  } else {
-    readNdjson(file, (r) => agg.add(r));
-  }
-  return agg.result();
-}
-
 /** A bad batch command line or an output that is not ours: one line, exit code 2. */
 function outputProblem(io: Io, e: unknown): number {
   if (e instanceof BatchUsageError || e instanceof OutputFormatError) {
@@ -408,28 +388,9 @@ function outputProblem(io: Io, e: unknown): number {
   throw e;
 }
 
-/** Opens a bundle, runs `fn`, and turns any failure into one line on stderr and exit code 3. */
-function withBundle(path: string, io: Io, fn: (zip: ZipArchive) => void): number {
-  let zip: ZipArchive | undefined;
-  try {
-    zip = ZipArchive.openFile(path);
-    fn(zip);
-    return EXIT_OK;
-  } catch (e) {
-    io.stderr(`trackscan: ${describeError(path, e)}\n`);
-    return EXIT_INPUT_FAILED;
-  } finally {
-    zip?.close();
-  }
-}
-
 /** One line naming the file and the problem; an unexpected error is labelled as a trackscan bug. */
 export function describeError(path: string, e: unknown): string {
   if (e instanceof TrackscanError) return `${e.file ?? path}: ${e.message}`;
   const err = e as Error;
   return `${path}: internal error (${err?.name ?? 'Error'}: ${err?.message ?? String(e)}); please report it with the file if you can share it`;
-}
-
-function printWarnings(io: Io, bundle: string, warnings: EntryWarning[]): void {
-  for (const w of warnings) io.stderr(`trackscan: warning: ${bundle}!${w.entry}: [${w.code}] ${w.message}\n`);
 }

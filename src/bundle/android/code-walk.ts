@@ -11,46 +11,42 @@ import { walkCode, walkUnits, RefKind, type WalkResult } from '../../formats/dex
 import { descriptorToJavaName, type DexFile } from '../../formats/dex.js';
 import type { ApiQuery, ApiUseEvidence, CodeReferenceEvidence, CodeWalkStats } from '../../evidence/types.js';
 
-/** per-bundle state shared across the DEX files of one APK */
+/**
+ * What one thread keeps across the DEX files it walks: the query and the groups of the class
+ * descriptors seen so far (a pure cache: the results of a walk do not depend on it).
+ */
 export interface WalkState {
   query: ApiQuery;
   appId: string;
-  apiUse: ApiUseEvidence[];
-  /** (from group × GROUP_KEY + to group) → reference */
-  crossRefs: Map<number, CodeReferenceEvidence>;
   /** group names by number: 0 is the app's own code (''), 1 unclaimed code (`other`), then SDK ids */
   groupNames: string[];
   groupNumbers: Map<string, number>;
-  /** descriptor → group number (cache across DEX files) */
+  /** descriptor → group number */
   groups: Map<string, number>;
-  stats: CodeWalkStats;
-  /** walk anomalies, as DEX anomalies of that file */
-  anomalies: { code: string; message: string; offset?: number }[];
 }
 
 export function newWalkState(query: ApiQuery, appId: string): WalkState {
   return {
     query,
     appId,
-    apiUse: [],
-    crossRefs: new Map(),
     groupNames: [APP, OTHER],
     groupNumbers: new Map([
       [APP, APP_GROUP],
       [OTHER, OTHER_GROUP],
     ]),
     groups: new Map(),
-    stats: { methods: 0, instructions: 0, units: 0, incomplete: 0, ms: 0 },
-    anomalies: [],
   };
 }
 
-/** The cross-references of a finished walk, in a stable order. */
-export function crossRefsOf(st: WalkState): CodeReferenceEvidence[] {
-  return [...st.crossRefs.values()].sort((a, b) => cmp(a.to, b.to) || cmp(a.from, b.from));
+/** What the walk of one DEX file found. Plain data, so a walk can run in a worker thread. */
+export interface DexWalk {
+  apiUse: ApiUseEvidence[];
+  /** one per (from, to) pair, in the order first met, with the first example and the count */
+  crossRefs: CodeReferenceEvidence[];
+  stats: CodeWalkStats;
+  /** walk anomalies, to add to the file's DEX anomalies */
+  anomalies: { code: string; message: string; offset?: number }[];
 }
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** the group of the app's own package */
 const APP = '';
@@ -102,8 +98,11 @@ interface Tables {
 }
 
 /** Walks every method of `dex` (read from bundle entry `entry`). */
-export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
+export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
   const started = performance.now();
+  const out: DexWalk = { apiUse: [], crossRefs: [], stats: { methods: 0, instructions: 0, units: 0, incomplete: 0, ms: 0 }, anomalies: [] };
+  /** (from group × GROUP_KEY + to group) → reference */
+  const crossRefs = new Map<number, CodeReferenceEvidence>();
   const q = st.query;
   const apiIds: string[] = [];
   const apiIndex = new Map<string, number>();
@@ -182,18 +181,20 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
   const ref = (to: number, toType: number): void => {
     if (to <= OTHER_GROUP || to === callerGroup) return;
     const key = callerGroup * GROUP_KEY + to;
-    const r = st.crossRefs.get(key);
+    const r = crossRefs.get(key);
     if (r) r.count++;
     else {
       const from = nameOfCaller();
-      st.crossRefs.set(key, {
+      const added: CodeReferenceEvidence = {
         from: st.groupNames[callerGroup],
         to: st.groupNames[to],
         fromClass: from,
         toClass: descriptorToJavaName(dex.typeDescriptor(toType, en)),
         count: 1,
         provenance: { entry, location: from, collector: 'dex' },
-      });
+      };
+      crossRefs.set(key, added);
+      out.crossRefs.push(added);
     }
   };
   const hit = (api: number): void => {
@@ -262,13 +263,13 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
       r = walkCode(code.insns(), visit);
       insnsOff = code.insnsOff;
     }
-    st.stats.methods++;
-    st.stats.instructions += r.instructions;
-    st.stats.units += r.units;
+    out.stats.methods++;
+    out.stats.instructions += r.instructions;
+    out.stats.units += r.units;
     if (r.anomaly) {
-      st.stats.incomplete++;
+      out.stats.incomplete++;
       if (anomalies++ < MAX_WALK_ANOMALIES) {
-        st.anomalies.push({ code: r.anomaly.code, message: `${nameOfCaller()}: ${r.anomaly.message}`, offset: insnsOff + r.anomaly.pc * 2 });
+        out.anomalies.push({ code: r.anomaly.code, message: `${nameOfCaller()}: ${r.anomaly.message}`, offset: insnsOff + r.anomaly.pc * 2 });
       }
     }
   };
@@ -294,7 +295,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
       const methodIdx = hitMethod[api];
       const m = methodIdx >= 0 ? dex.methodRef(methodIdx, en) : undefined;
       const caller = nameOfCaller();
-      st.apiUse.push({
+      out.apiUse.push({
         api: apiIds[api],
         caller,
         count: hitCount[api],
@@ -306,7 +307,8 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): void {
     touched.length = 0;
   }
   if (anomalies > MAX_WALK_ANOMALIES) {
-    st.anomalies.push({ code: 'dex-code-walk-anomalies', message: `${anomalies - MAX_WALK_ANOMALIES} further methods ended early` });
+    out.anomalies.push({ code: 'dex-code-walk-anomalies', message: `${anomalies - MAX_WALK_ANOMALIES} further methods ended early` });
   }
-  st.stats.ms += performance.now() - started;
+  out.stats.ms = performance.now() - started;
+  return out;
 }

@@ -4,21 +4,18 @@
  * read-only bundle view. A collector that fails on one entry records a warning and the others go on.
  */
 import type { ResourceTable } from '../../formats/arsc.js';
-import { descriptorToJavaName } from '../../formats/dex.js';
-import { hostsInString, mayHoldHost } from '../../evidence/hosts.js';
 import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
 import { baseEvidence } from '../../evidence/provenance.js';
-import { anomalyWarnings, guardEntry } from '../../evidence/warnings.js';
+import { anomalyWarnings, entryFailure, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
-import { crossRefsOf, newWalkState, walkDex, type WalkState } from './code-walk.js';
-import { eachDexFile, readManifest } from './entries.js';
+import { newWalkState } from './code-walk.js';
+import { collectDexPart, mergeDexParts, type DexOffloadFactory, type DexPart, type DexPartOptions } from './dex-collect.js';
+import { dexEntryNames, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
 
 const VERSION_FILE = /^META-INF\/([^/]+)\.version$/;
 const NATIVE_LIB = /^lib\/([^/]+)\/([^/]+\.so)$/;
-/** hosts kept per bundle; more are counted in a warning */
-const MAX_HOSTS = 5000;
 
 export interface CollectContext {
   view: BundleView;
@@ -28,6 +25,8 @@ export interface CollectContext {
   resources?: ResourceTable;
   /** sensitive APIs and code groups to record while walking the bytecode; no walk without it */
   apis?: ApiQuery;
+  /** a second thread for the DEX files of a large APK (see DexOffloadFactory) */
+  offload?: DexOffloadFactory;
 }
 
 export interface Collector {
@@ -76,63 +75,32 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
     produces:
       'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings; with an ApiQuery, sensitive API use per calling class and references between SDKs and app code (bytecode walk)',
     collect(ctx, ev) {
-      const walk: WalkState | undefined = ctx.apis ? newWalkState(ctx.apis, ev.identity.id) : undefined;
-      const defined = ev.code.defined;
-      const referenced = ev.code.referenced;
-      const hosts = new Map<string, Evidence['domains'][number]>();
-      let droppedHosts = 0;
-      // Strings are decoded only when they may matter: a wanted string's length, or bytes that may
-      // hold a host name (most of a DEX's strings are names and descriptors, and are skipped).
-      const wantedLengths = new Set([...ctx.wantedStrings].map((s) => s.length));
-      const keep = (bytes: Uint8Array, start: number, end: number, utf16Size: number) => wantedLengths.has(utf16Size) || mayHoldHost(bytes, start, end);
-      let binaries = 0;
-      for (const { entry, dex: d } of eachDexFile(ctx.view, ev.warnings)) {
-        binaries++;
-        for (const desc of d.definedClassDescriptors()) {
-          const name = descriptorToJavaName(desc);
-          if (!defined.has(name)) defined.set(name, entry);
+      const { names, warnings } = dexEntryNames(ctx.view);
+      ev.warnings.push(...warnings);
+      const options: DexPartOptions = { wantedStrings: ctx.wantedStrings, ...(ctx.apis ? { walk: newWalkState(ctx.apis, ev.identity.id) } : {}) };
+      const sizes = new Map(ctx.view.entries.map((e) => [e.name, e.size]));
+      const declared = names.reduce((n, name) => n + (sizes.get(name) ?? 0), 0);
+      const offload = names.length > 1 ? ctx.offload?.(declared, ev.identity.id) : undefined;
+      // One file in memory at a time on this thread; the offload, when there is one, takes files
+      // while its queue is short, and returns their parts at the end.
+      const parts: (DexPart | undefined)[] = new Array(names.length);
+      names.forEach((entry, i) => {
+        let bytes: Uint8Array;
+        try {
+          bytes = ctx.view.read(entry);
+        } catch (e) {
+          parts[i] = { entry, failed: true, defined: [], referenced: [], wanted: [], hosts: [], droppedHosts: 0, warnings: [entryFailure(entry, e)] };
+          return;
         }
-        for (const desc of d.referencedTypes()) {
-          if (desc.startsWith('L') && desc.endsWith(';')) {
-            const name = descriptorToJavaName(desc);
-            if (!referenced.has(name)) referenced.set(name, entry);
-          }
-        }
-        for (let en = 0; en < d.entries.length; en++) {
-          for (const idx of d.selectStrings(en, keep)) {
-            const s = d.string(idx, en);
-            if (ctx.wantedStrings.has(s)) {
-              const list = ev.stringHits.get(s);
-              if (!list) ev.stringHits.set(s, [entry]);
-              else if (!list.includes(entry)) list.push(entry);
-            }
-            for (const hit of hostsInString(s)) {
-              if (hosts.has(hit.host)) continue;
-              if (hosts.size >= MAX_HOSTS) {
-                droppedHosts++;
-                continue;
-              }
-              hosts.set(hit.host, { host: hit.host, sample: hit.sample, provenance: { entry, collector: 'dex' } });
-            }
-          }
-        }
-        if (walk) {
-          const before = walk.anomalies.length;
-          walkDex(d, entry, walk);
-          d.anomalies.push(...walk.anomalies.slice(before));
-        }
-        ev.warnings.push(...anomalyWarnings(entry, d.anomalies));
+        if (offload?.wants(bytes.length)) offload.take(i, entry, bytes);
+        else parts[i] = collectDexPart(bytes, entry, options);
+      });
+      if (offload) {
+        for (const [i, part] of offload.finish()) parts[i] = part;
+        // a file the offload could not finish (its thread failed) is read here, as it would have been
+        names.forEach((entry, i) => void (parts[i] ??= collectDexPart(ctx.view.read(entry), entry, options)));
       }
-      if (walk) {
-        ev.code.apiUse = walk.apiUse.sort((a, b) => cmp(a.api, b.api) || cmp(a.caller, b.caller));
-        ev.code.crossRefs = crossRefsOf(walk);
-        walk.stats.ms = Math.round(walk.stats.ms * 10) / 10;
-        ev.code.walk = walk.stats;
-      }
-      for (const name of defined.keys()) referenced.delete(name);
-      ev.code.binaries = binaries;
-      ev.domains = [...hosts.values()].sort((a, b) => cmp(a.host, b.host));
-      if (droppedHosts) ev.warnings.push({ code: 'too-many-hosts', message: `${droppedHosts} further host names in code were not recorded (limit ${MAX_HOSTS})` });
+      mergeDexParts(ev, parts as DexPart[], options.walk !== undefined);
     },
   },
   {

@@ -5,12 +5,12 @@
  * vitest) is validated here. `require` rather than `await import()` keeps the loaders synchronous.
  */
 import { createRequire } from 'node:module';
-import type { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020, Options } from 'ajv/dist/2020.js';
 
 const require = createRequire(import.meta.url);
 
 /** A new validator with the project's settings: every error reported, strict schemas. */
-export function newAjv(): Ajv2020 {
+export function newAjv(options: Options = {}): Ajv2020 {
   const ajv = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  return new ajv.Ajv2020({ allErrors: true, strict: true });
+  return new ajv.Ajv2020({ allErrors: true, strict: true, ...options });
 }

@@ -19,13 +19,19 @@
  * restore old times, an edit can keep the size). For ~6 ms the check is exact: the bytes in use
  * are the bytes that were validated.
  *
- * Under vitest the modules run from src/, where no builtin.json exists: the tests always
- * validate.
+ * The build also writes dist/signatures/validators.cjs, the entry and owner-graph schemas
+ * compiled by ajv into standalone code, for user signature directories (`scan --signatures`):
+ * used only while builtin.json is fresh and was written with it (same `sources`), so the schemas
+ * it was compiled from are those on disk; otherwise ajv compiles them.
+ *
+ * Under vitest the modules run from src/, where neither file exists: the tests always validate.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { AttributionData } from './attribution-data.js';
 import type { SignatureDatabase } from './types.js';
 
@@ -35,6 +41,9 @@ export const DEFAULT_SIGNATURES_DIR = fileURLToPath(new URL('../../signatures/',
 /** dist/signatures/builtin.json, beside the compiled loaders */
 export const BUILTIN_FILE = fileURLToPath(new URL('./builtin.json', import.meta.url));
 
+/** dist/signatures/validators.cjs: the entry and owner-graph schemas as standalone validators */
+export const VALIDATORS_FILE = fileURLToPath(new URL('./validators.cjs', import.meta.url));
+
 /** Version of the compiled file's layout; a file of another format is not read. */
 const FORMAT = 1;
 
@@ -42,6 +51,15 @@ export interface CompiledDatabase {
   /** as the validating load returns it, each entry's `file` relative to the database folder */
   database: SignatureDatabase;
   attribution: AttributionData;
+  /** the sourcesDigest the file was written for (from its header) */
+  sources: string;
+}
+
+/** The validators of validators.cjs, with the sourcesDigest of the schemas they were compiled from. */
+export interface PrebuiltValidators {
+  sdk: ValidateFunction;
+  companies: ValidateFunction;
+  sources: string;
 }
 
 interface Header {
@@ -70,7 +88,7 @@ export function sourcesDigest(dir: string): string {
 }
 
 /** The compiled file's text for a validated database (see the layout above). */
-export function serializeCompiled(dir: string, sources: string, compiled: CompiledDatabase): string {
+export function serializeCompiled(dir: string, sources: string, compiled: Omit<CompiledDatabase, 'sources'>): string {
   const database = {
     ...compiled.database,
     // the package may be installed elsewhere than it was built: paths relative to the folder
@@ -102,10 +120,10 @@ export function readCompiled(file: string, dir: string): CompiledDatabase | unde
   }
   const payload = text.slice(newline + 1);
   if (header.format !== FORMAT || header.payload !== sha256(payload) || header.sources !== sourcesDigest(dir)) return undefined;
-  const compiled = JSON.parse(payload) as CompiledDatabase;
+  const compiled = JSON.parse(payload) as Omit<CompiledDatabase, 'sources'>;
   // assigning keeps each key where the validating load put it, so entries print the same
   for (const s of compiled.database.sdks) if (s.file !== undefined) s.file = path.join(dir, s.file);
-  return compiled;
+  return { ...compiled, sources: header.sources };
 }
 
 let builtin: { compiled: CompiledDatabase | undefined } | undefined;
@@ -120,4 +138,23 @@ export function prevalidated(dir: string, file?: string): CompiledDatabase | und
   if (path.resolve(dir) !== path.resolve(DEFAULT_SIGNATURES_DIR)) return undefined;
   builtin ??= { compiled: readCompiled(BUILTIN_FILE, DEFAULT_SIGNATURES_DIR) };
   return builtin.compiled;
+}
+
+/**
+ * The standalone validators in `file` when they were built from the schemas whose sourcesDigest
+ * is `sources`; undefined otherwise (missing, unloadable, or of other schemas).
+ */
+export function readValidators(file: string, sources: string): PrebuiltValidators | undefined {
+  try {
+    const v = createRequire(import.meta.url)(file) as Partial<PrebuiltValidators>;
+    return v.sources === sources && typeof v.sdk === 'function' && typeof v.companies === 'function' ? (v as PrebuiltValidators) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The built-in schemas' standalone validators, when they and builtin.json are fresh (see above). */
+export function prebuiltValidators(): PrebuiltValidators | undefined {
+  const compiled = prevalidated(DEFAULT_SIGNATURES_DIR);
+  return compiled && readValidators(VALIDATORS_FILE, compiled.sources);
 }

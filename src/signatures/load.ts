@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Ajv2020, ValidateFunction } from 'ajv/dist/2020.js';
 import { TrackscanError } from '../errors.js';
 import { newAjv } from './ajv.js';
-import { DEFAULT_SIGNATURES_DIR, prevalidated } from './builtin.js';
+import { DEFAULT_SIGNATURES_DIR, prebuiltValidators, prevalidated } from './builtin.js';
 import {
   SIGNATURE_SCHEMA_VERSION,
   type Company,
@@ -73,18 +73,27 @@ function readJson(file: string): unknown {
 
 /** Schema validators of one database directory (the schemas are data, kept beside the entries). */
 interface Validators {
-  ajv: Ajv2020;
   sdk: ValidateFunction;
   companies: ValidateFunction;
   errorsText(v: ValidateFunction): string;
 }
 
-function validators(dir: string): Validators {
-  const ajv = newAjv();
+function validators(ajv: Ajv2020, dir: string): Validators {
   const sdk = ajv.compile(readJson(path.join(dir, 'schema/sdk.schema.json')) as object);
   const companiesSchema = path.join(dir, 'schema/companies.schema.json');
   const companies = ajv.compile(readJson(existsSync(companiesSchema) ? companiesSchema : path.join(DEFAULT_SIGNATURES_DIR, 'schema/companies.schema.json')) as object);
-  return { ajv, sdk, companies, errorsText: (v) => ajv.errorsText(v.errors, { dataVar: 'entry' }) };
+  return { sdk, companies, errorsText: (v) => ajv.errorsText(v.errors, { dataVar: 'entry' }) };
+}
+
+/**
+ * Validators of the built-in schemas, for user signature directories: the build's standalone
+ * code while the schemas are unchanged (builtin.ts), compiled by ajv otherwise. ajv is loaded
+ * for the standalone ones only to word an error.
+ */
+function userValidators(): Validators {
+  const prebuilt = prebuiltValidators();
+  if (!prebuilt) return validators(newAjv(), DEFAULT_SIGNATURES_DIR);
+  return { sdk: prebuilt.sdk, companies: prebuilt.companies, errorsText: (v) => newAjv().errorsText(v.errors, { dataVar: 'entry' }) };
 }
 
 /** Reads and schema-validates `sdks/*.json` of a folder (or the folder's own *.json files). */
@@ -134,13 +143,13 @@ export function validateDatabase(dir: string): SignatureDatabase {
   }
   if (typeof meta.version !== 'string') fail('database.json has no version', path.join(dir, 'database.json'));
 
-  const v = validators(dir);
+  const ajv = newAjv();
+  const v = validators(ajv, dir);
   const sdks = readEntries(jsonFiles(path.join(dir, 'sdks')), v, hash, dir);
   const companies = readCompanies(path.join(dir, 'companies.json'), v, hash, dir);
   checkCompanyGraph(companies, path.join(dir, 'companies.json'));
   resolveEntries(sdks, companies);
 
-  const ajv = v.ajv;
   const permissions = read('permissions.json') as PermissionData;
   const permSchemaFile = path.join(dir, 'schema/permissions.schema.json');
   if (existsSync(permSchemaFile)) {
@@ -175,7 +184,7 @@ export function validateDatabase(dir: string): SignatureDatabase {
 export function readUserSignatures(dir: string): { sdks: SdkSignature[]; companies: Record<string, Company>; sha256: string } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('not a directory of signatures', dir);
   const hash = createHash('sha256');
-  const v = validators(DEFAULT_SIGNATURES_DIR);
+  const v = userValidators();
   const sdkDir = existsSync(path.join(dir, 'sdks')) ? path.join(dir, 'sdks') : dir;
   const files = jsonFiles(sdkDir).filter((f) => !(sdkDir === dir && ['companies.json', 'database.json', 'permissions.json', 'ios-capabilities.json'].includes(path.basename(f))));
   const sdks = readEntries(files, v, hash, dir);

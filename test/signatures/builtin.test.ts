@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { TrackscanError } from '../../src/errors.js';
 import { loadAttributionData, readAttributionData } from '../../src/signatures/attribution-data.js';
-import { BUILTIN_FILE, prevalidated, readCompiled } from '../../src/signatures/builtin.js';
-import { compileDatabase } from '../../src/signatures/compile.js';
+import { newAjv } from '../../src/signatures/ajv.js';
+import { BUILTIN_FILE, VALIDATORS_FILE, prebuiltValidators, prevalidated, readCompiled, readValidators, sourcesDigest } from '../../src/signatures/builtin.js';
+import { compileDatabase, standaloneValidators } from '../../src/signatures/compile.js';
 import { DEFAULT_SIGNATURES_DIR, loadSignatures, readDatabase, validateDatabase } from '../../src/signatures/load.js';
 
 /** A copy of the built-in database and a compiled file for it, in a new temporary folder. */
@@ -110,7 +111,9 @@ describe('the prevalidated built-in database', () => {
     const { dir } = compiledCopy();
     expect(prevalidated(dir)).toBeUndefined();
     expect(existsSync(BUILTIN_FILE)).toBe(false);
+    expect(existsSync(VALIDATORS_FILE)).toBe(false);
     expect(prevalidated(DEFAULT_SIGNATURES_DIR)).toBeUndefined();
+    expect(prebuiltValidators()).toBeUndefined();
     // the attribution data falls back to validating too
     expect(loadAttributionData(DEFAULT_SIGNATURES_DIR, loadSignatures().permissions).sha256).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -121,5 +124,63 @@ describe('the prevalidated built-in database', () => {
     const out = path.join(path.dirname(dir), 'again.json');
     expect(() => compileDatabase(dir, out)).toThrow(/appsflyer\.json: invalid signature/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  describe('standalone schema validators (for user signature directories)', () => {
+    // inside the repository, so the generated code finds ajv's runtime in node_modules as dist/ does
+    const scratch = path.join(path.dirname(DEFAULT_SIGNATURES_DIR), '.cache');
+    const sources = sourcesDigest(DEFAULT_SIGNATURES_DIR);
+    const written: string[] = [];
+    const write = (code: string): string => {
+      mkdirSync(scratch, { recursive: true });
+      written.push(mkdtempSync(path.join(scratch, 'validators-')));
+      const file = path.join(written.at(-1)!, 'validators.cjs');
+      writeFileSync(file, code);
+      return file;
+    };
+    afterAll(() => {
+      for (const d of written) rmSync(d, { recursive: true, force: true });
+    });
+    const prebuilt = readValidators(write(standaloneValidators(DEFAULT_SIGNATURES_DIR, sources)), sources)!;
+    const ajv = newAjv();
+    const schema = (name: string) => JSON.parse(readFileSync(path.join(DEFAULT_SIGNATURES_DIR, 'schema', `${name}.schema.json`), 'utf8')) as object;
+    const compiled = { sdk: ajv.compile(schema('sdk')), companies: ajv.compile(schema('companies')) };
+
+    it('judge every entry, and broken ones, as ajv does, with the same errors', () => {
+      expect(prebuilt).toBeDefined();
+      const entries = readdirSync(path.join(DEFAULT_SIGNATURES_DIR, 'sdks')).map((f) => JSON.parse(readFileSync(path.join(DEFAULT_SIGNATURES_DIR, 'sdks', f), 'utf8')) as Record<string, unknown>);
+      const good = entries[0];
+      const broken: unknown[] = [
+        {},
+        { id: 'x' },
+        { ...good, categories: ['not-a-category'] },
+        { ...good, unknownField: true },
+        { ...good, android: { packages: 'com.example' } },
+        { ...good, sources: ['ftp://example.com/'] },
+        { ...good, id: 'Upper Case' },
+        [],
+      ];
+      let refused = 0;
+      for (const entry of [...entries, ...broken]) {
+        const ok = prebuilt.sdk(entry);
+        expect(ok, JSON.stringify(entry).slice(0, 80)).toBe(compiled.sdk(entry));
+        expect(prebuilt.sdk.errors ?? null).toEqual(compiled.sdk.errors ?? null);
+        if (!ok) refused++;
+      }
+      expect(refused).toBe(broken.length);
+      const companies = JSON.parse(readFileSync(path.join(DEFAULT_SIGNATURES_DIR, 'companies.json'), 'utf8')) as unknown;
+      for (const data of [companies, { companies: { acme: { name: 'Acme' } } }, { companies: { acme: { name: 'Acme', country: 'Atlantis', parent: 1 } } }]) {
+        expect(prebuilt.companies(data)).toBe(compiled.companies(data));
+        expect(prebuilt.companies.errors ?? null).toEqual(compiled.companies.errors ?? null);
+      }
+    });
+
+    it('are not used for other schemas, or when missing', () => {
+      const file = write(standaloneValidators(DEFAULT_SIGNATURES_DIR, sources));
+      expect(readValidators(file, sources)).toBeDefined();
+      expect(readValidators(file, sources.replace(/^./, (c) => (c === '0' ? '1' : '0')))).toBeUndefined();
+      expect(readValidators(path.join(scratch, 'no-such-validators.cjs'), sources)).toBeUndefined();
+      expect(readValidators(write('exports.sources = "x"; exports.sdk = 1;'), 'x')).toBeUndefined();
+    });
   });
 });

@@ -256,18 +256,19 @@ export interface DexFile {
   fieldClassIndex(idx: number, entry?: number): number;
   /**
    * Calls `fn(methodIdx, codeOff)` for each direct, then virtual, method of class_defs[classDefIndex]
-   * — what {@link classData} lists, with the same anomalies, without building the lists.
+   * — what {@link classData} lists, with the same anomalies, without building the lists. `fn`
+   * must not call forEachMethod itself (the lists are read into one reused array).
    */
   forEachMethod(classDefIndex: number, entry: number, fn: (methodIdx: number, codeOff: number) => void): void;
   /** The whole file as 16-bit code units (a view, or one aligned copy), for {@link codeSpan}. */
   codeUnits(): Uint16Array;
   /**
    * Where the instructions of the code_item at `codeOff` lie in {@link codeUnits}: sets
-   * `span.start`/`span.end` (code-unit indices) and returns true; false, with the anomalies of
+   * `span.start`/`span.end` (code-unit indices) and returns Span; None, with the anomalies of
    * {@link codeItem}, when the item does not fit. A code_item at an odd offset (misaligned on
-   * purpose) has no span: read it with codeItem().insns().
+   * purpose) has no span and nothing is recorded: Unaligned says to read it with codeItem().
    */
-  codeSpan(codeOff: number, span: { start: number; end: number }): boolean;
+  codeSpan(codeOff: number, span: { start: number; end: number }): CodeSpanResult;
   /**
    * Indices (in `entry`) of the strings for which `keep(bytes, start, end, utf16Size)` holds, where
    * `bytes[start, end)` is a string's MUTF-8 data up to its NUL; decodes none of them. Strings that
@@ -276,6 +277,10 @@ export interface DexFile {
    */
   selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[];
 }
+
+/** What {@link DexFile.codeSpan} found. */
+export const CodeSpanResult = { Span: 1, None: 0, Unaligned: -1 } as const;
+export type CodeSpanResult = (typeof CodeSpanResult)[keyof typeof CodeSpanResult];
 
 const PLACEHOLDER_RE = /^<invalid (string|type|proto|field|method|class_def) #-?\d+>$/;
 
@@ -966,14 +971,15 @@ class DexReader implements DexFile {
         if (pos < 0) return fail(list === 0 ? 'static fields run off the data' : 'instance fields run off the data');
       }
     }
-    // As classData does: a list that runs off the data keeps the methods read before the damage,
-    // and the anomaly comes before them; so each list is read into a reused array first.
+    // As classData does: both lists are read first (a list that runs off the data keeps the
+    // methods read before the damage, and its anomaly comes before any of theirs), into a reused array.
+    const found = this.methodScratch;
+    let n = 0;
     for (let list = 2; list < 4; list++) {
       const count = sizes[list];
-      const found = this.methodScratch;
-      let n = 0;
       let idx = 0;
-      for (let i = 0; i < count; i++) {
+      let i = 0;
+      for (; i < count; i++) {
         let next = this.ulebAt(pos);
         if (next < 0) break;
         const diff = this.ulebValue;
@@ -986,11 +992,12 @@ class DexReader implements DexFile {
         found[n++] = idx >>> 0;
         found[n++] = this.ulebValue;
       }
-      const truncated = n < count * 2;
-      if (truncated) fail(list === 2 ? 'direct methods run off the data' : 'virtual methods run off the data');
-      for (let i = 0; i < n; i += 2) fn(found[i], found[i + 1]);
-      if (truncated) return;
+      if (i < count) {
+        fail(list === 2 ? 'direct methods run off the data' : 'virtual methods run off the data');
+        break;
+      }
     }
+    for (let i = 0; i < n; i += 2) fn(found[i], found[i + 1]);
   }
   private methodScratch: number[] = [];
 
@@ -1009,12 +1016,13 @@ class DexReader implements DexFile {
     return this.units;
   }
 
-  codeSpan(codeOff: number, span: { start: number; end: number }): boolean {
+  codeSpan(codeOff: number, span: { start: number; end: number }): CodeSpanResult {
+    if (codeOff % 2 !== 0) return CodeSpanResult.Unaligned;
     const insnsSize = this.checkCodeItem(codeOff);
-    if (insnsSize < 0 || codeOff % 2 !== 0) return false;
+    if (insnsSize < 0) return CodeSpanResult.None;
     span.start = (codeOff + CODE_ITEM_HEADER_SIZE) >>> 1;
     span.end = span.start + insnsSize;
-    return true;
+    return CodeSpanResult.Span;
   }
 
   selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[] {

@@ -8,7 +8,7 @@
  * is looked up once.
  */
 import { walkCode, walkUnits, RefKind, type WalkResult } from '../../formats/dex-code.js';
-import { descriptorToJavaName, type DexFile } from '../../formats/dex.js';
+import { CodeSpanResult, descriptorToJavaName, type DexFile } from '../../formats/dex.js';
 import type { ApiQuery, ApiUseEvidence, CodeReferenceEvidence, CodeWalkStats } from '../../evidence/types.js';
 
 /**
@@ -251,12 +251,15 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
     if (codeOff === 0) return;
     let r: WalkResult;
     let insnsOff: number;
-    if (dex.codeSpan(codeOff, span)) {
+    const found = dex.codeSpan(codeOff, span);
+    if (found === CodeSpanResult.Span) {
       currentMethod = methodIdx;
       r = walkUnits(units, span.start, span.end, visit);
       insnsOff = span.start * 2;
+    } else if (found === CodeSpanResult.None) {
+      return;
     } else {
-      // out of range (codeItem records why and returns nothing), or misaligned on purpose
+      // misaligned on purpose: read as a copy
       const code = dex.codeItem(codeOff);
       if (!code) return;
       currentMethod = methodIdx;

@@ -147,9 +147,10 @@ export function collectAndroidEvidence(
   wantedStrings: ReadonlySet<string> = new Set(),
   timing?: Record<string, number>,
   apis?: ApiQuery,
+  offload?: DexOffloadFactory,
 ): Evidence {
   const ev = emptyAndroidEvidence();
-  const ctx: CollectContext = { view, wantedStrings, ...(apis ? { apis } : {}) };
+  const ctx: CollectContext = { view, wantedStrings, ...(apis ? { apis } : {}), ...(offload ? { offload } : {}) };
   for (const c of ANDROID_COLLECTORS) {
     const started = performance.now();
     if (c.id === 'manifest') {

@@ -1,0 +1,200 @@
+/**
+ * The DEX reader's accessors for hot loops (forEachMethod, codeSpan/codeUnits, methodClassIndex,
+ * selectStrings) and walkUnits must agree with the decoding accessors they replace in the scan —
+ * on writer-built files and on thousands of damaged mutants of them.
+ */
+import { describe, expect, it } from 'vitest';
+import { FormatError } from '../../src/errors.js';
+import { walkCode, walkUnits } from '../../src/formats/dex-code.js';
+import { CodeSpanResult, parseDex, type DexFile } from '../../src/formats/dex.js';
+import { decodeMutf8, encodeMutf8, measureMutf8 } from '../../src/formats/mutf8.js';
+import { hostsInString, mayHoldHost } from '../../src/evidence/hosts.js';
+import { buildDex, buildDexContainer, everyFormatDex, sampleDexInput } from '../../src/testing/dex-writer.js';
+import { mutantAt, rng } from '../helpers/fuzz.js';
+
+const seeds = [
+  buildDex(sampleDexInput()),
+  buildDex(everyFormatDex()),
+  buildDexContainer([sampleDexInput(41), everyFormatDex()]),
+  buildDex({
+    classes: [{ descriptor: 'Lio/sdk/Net;', directMethods: [{ name: '<init>' }] }],
+    strings: ['https://api.tracker.example.com/v1', 'app-measurement.com', 'com.google.firebase', 'plain words', 'naïve.example.com', 'ünï://x.example.org'],
+  }),
+];
+
+function parse(bytes: Uint8Array): DexFile | undefined {
+  try {
+    return parseDex(bytes);
+  } catch (e) {
+    expect(e).toBeInstanceOf(FormatError);
+    return undefined;
+  }
+}
+
+/** Everything the slow accessors say about the methods and code of a file, and the anomalies they record. */
+function slowView(d: DexFile) {
+  const methods: [number, number][] = [];
+  const code: number[][] = [];
+  const walks: unknown[] = [];
+  for (const c of d.definedClasses()) {
+    const data = d.classData(c.index, c.entry);
+    for (const m of [...data.directMethods, ...data.virtualMethods]) {
+      methods.push([m.methodIdx, m.codeOff]);
+      if (m.codeOff === 0) continue;
+      const item = d.codeItem(m.codeOff);
+      if (!item) continue;
+      const insns = item.insns();
+      code.push([...insns]);
+      const refs: number[][] = [];
+      walks.push({ ...walkCode(insns, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
+    }
+  }
+  return { methods, code, walks, anomalies: d.anomalies.map((a) => a.code) };
+}
+
+function fastView(d: DexFile) {
+  const methods: [number, number][] = [];
+  const code: number[][] = [];
+  const walks: unknown[] = [];
+  const units = d.codeUnits();
+  const span = { start: 0, end: 0 };
+  for (const c of d.definedClasses()) {
+    d.forEachMethod(c.index, c.entry, (methodIdx, codeOff) => {
+      methods.push([methodIdx, codeOff]);
+      if (codeOff === 0) return;
+      const found = d.codeSpan(codeOff, span);
+      if (found === CodeSpanResult.None) return;
+      if (found === CodeSpanResult.Span) {
+        code.push([...units.subarray(span.start, span.end)]);
+        const refs: number[][] = [];
+        walks.push({ ...walkUnits(units, span.start, span.end, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
+      } else {
+        const item = d.codeItem(codeOff); // odd offsets: no span, read as a copy
+        if (!item) return;
+        const insns = item.insns();
+        code.push([...insns]);
+        const refs: number[][] = [];
+        walks.push({ ...walkCode(insns, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
+      }
+    });
+  }
+  return { methods, code, walks, anomalies: d.anomalies.map((a) => a.code) };
+}
+
+describe('DEX accessors for hot loops', () => {
+  it('agree with classData/codeItem/walkCode on writer-built files', () => {
+    for (const bytes of seeds) {
+      const slow = slowView(parseDex(bytes));
+      expect(slow.methods.length).toBeGreaterThan(0);
+      expect(fastView(parseDex(bytes))).toEqual(slow);
+    }
+  });
+
+  it('agree on 3,000 damaged mutants, anomalies included', () => {
+    let compared = 0;
+    for (let i = 0; i < 3000; i++) {
+      const bytes = mutantAt(seeds, 7, i);
+      const a = parse(bytes);
+      const b = parse(bytes);
+      if (!a || !b) continue;
+      expect(fastView(b), `mutant ${i}`).toEqual(slowView(a));
+      compared++;
+    }
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('methodClassIndex and fieldClassIndex read the class of method_ids and field_ids', () => {
+    for (const bytes of seeds) {
+      const d = parseDex(bytes);
+      for (let en = 0; en < d.entries.length; en++) {
+        for (let i = 0; i < d.entries[en].counts.methods; i++) {
+          expect(d.typeDescriptor(d.methodClassIndex(i, en), en)).toBe(d.methodRef(i, en).classDescriptor);
+        }
+        for (let i = 0; i < d.entries[en].counts.fields; i++) {
+          expect(d.typeDescriptor(d.fieldClassIndex(i, en), en)).toBe(d.fieldRef(i, en).classDescriptor);
+        }
+        expect(d.methodClassIndex(d.entries[en].counts.methods, en)).toBe(-1);
+        expect(d.fieldClassIndex(-1, en)).toBe(-1);
+      }
+    }
+  });
+
+  it('walkUnits reports pcs relative to the method inside a larger array', () => {
+    // invoke-static {} meth@0x0007 at 0, return-void at 3, preceded by 5 units of another method
+    const units = Uint16Array.of(0, 0, 0, 0, 0, 0x0071, 0x0007, 0x0000, 0x000e);
+    const seen: number[][] = [];
+    const r = walkUnits(units, 5, 9, (op, kind, index, pc) => seen.push([op, kind, index, pc]));
+    expect(seen).toEqual([[0x71, 4, 7, 0]]);
+    expect(r).toEqual({ instructions: 2, payloads: 0, units: 4 });
+    // cut inside the invoke: the anomaly's pc is relative too
+    expect(walkUnits(units, 5, 7).anomaly).toMatchObject({ code: 'dex-code-truncated-instruction', pc: 0 });
+  });
+});
+
+describe('selectStrings', () => {
+  const anyHost = (b: Uint8Array, s: number, e: number) => mayHoldHost(b, s, e);
+
+  it('selects every string that holds a host, and skips plain names', () => {
+    const d = parseDex(seeds[3]);
+    const picked = d.selectStrings(0, anyHost).map((i) => d.string(i, 0));
+    expect(picked).toEqual(expect.arrayContaining(['https://api.tracker.example.com/v1', 'app-measurement.com', 'ünï://x.example.org']));
+    expect(picked).not.toContain('plain words');
+    expect(picked).not.toContain('Lio/sdk/Net;');
+  });
+
+  it('never skips a string with a host, nor one whose decoding finds damage (mutants)', () => {
+    let checked = 0;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = mutantAt(seeds, 11, i);
+      const d = parse(bytes);
+      if (!d) continue;
+      for (let en = 0; en < d.entries.length; en++) {
+        const picked = new Set(d.selectStrings(en, anyHost));
+        for (let idx = 0; idx < d.entries[en].counts.strings; idx++) {
+          if (picked.has(idx)) continue;
+          const before = d.anomalies.length;
+          const s = d.string(idx, en);
+          expect(hostsInString(s), `mutant ${i} string ${idx}`).toEqual([]);
+          expect(d.anomalies.length, `mutant ${i} string ${idx} was damaged but skipped`).toBe(before);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
+
+describe('mayHoldHost and measureMutf8', () => {
+  const random = rng(5);
+  const alphabet = ['a', 'z', '0', '-', '.', ':', '/', 'A', ' ', 'é', '\u0000', '\ud83d\ude00', 'com', 'http', '://', 'example', '.com', '.io'];
+  const randomString = () => {
+    let s = '';
+    const n = Math.floor(random() * 12);
+    for (let i = 0; i < n; i++) s += alphabet[Math.floor(random() * alphabet.length)];
+    return s;
+  };
+
+  it('mayHoldHost says yes to every string hostsInString finds a host in', () => {
+    let hosts = 0;
+    for (let i = 0; i < 20000; i++) {
+      const s = randomString();
+      const bytes = encodeMutf8(s);
+      if (hostsInString(s).length > 0) {
+        hosts++;
+        expect(mayHoldHost(bytes, 0, bytes.length), JSON.stringify(s)).toBe(true);
+      }
+    }
+    expect(hosts).toBeGreaterThan(100);
+  });
+
+  it('measureMutf8 agrees with decodeMutf8 on random bytes', () => {
+    for (let i = 0; i < 5000; i++) {
+      const n = Math.floor(random() * 24);
+      const bytes = new Uint8Array(n);
+      for (let k = 0; k < n; k++) bytes[k] = random() < 0.7 ? Math.floor(random() * 256) : 0x41;
+      const start = Math.floor(random() * (n + 1));
+      const d = decodeMutf8(bytes, start);
+      expect(measureMutf8(bytes, start)).toEqual({ units: d.value.length, valid: d.valid, end: d.end, terminated: d.terminated });
+    }
+  });
+});

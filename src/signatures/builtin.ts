@@ -14,10 +14,10 @@
  * falls back to the validating load, so an edited database is never used unvalidated.
  *
  * Freshness is checked on the files' contents, not their modification times or sizes: reading
- * and hashing the ~530 small files costs ~10 ms, stat-ing them ~4 ms, and mtimes do not say
+ * and hashing the ~530 small files costs ~10-15 ms, stat-ing them ~5 ms, and mtimes do not say
  * whether a file changed (npm sets every packed file to 1985-10-26, `cp -p` and archive tools
- * restore old times, an edit can keep the size). For ~6 ms the check is exact: the bytes in use
- * are the bytes that were validated.
+ * restore old times, an edit can keep the size). For ~5-10 ms more the check is exact: the bytes
+ * in use are the bytes that were validated.
  *
  * The build also writes dist/signatures/validators.cjs, the entry and owner-graph schemas
  * compiled by ajv into standalone code, for user signature directories (`scan --signatures`):

@@ -19,9 +19,9 @@ export interface DexPart {
   entry: string;
   /** the file could not be parsed at all (its warning says why) */
   failed?: true;
-  /** Java names of the classes defined, in file order, each once */
+  /** descriptors of the classes defined, in file order (`Lcom/foo/Bar;`; type_ids are unique in a file) */
   defined: string[];
-  /** Java names of the class types referenced, in file order, each once (defined ones included) */
+  /** descriptors of the class types referenced, in file order (defined ones included) */
   referenced: string[];
   /** wanted strings present */
   wanted: string[];
@@ -71,14 +71,9 @@ export function collectDexPart(bytes: Uint8Array, entry: string, options: DexPar
     part.failed = true;
     return part;
   }
-  const defined = new Set<string>();
-  for (const desc of dex.definedClassDescriptors()) defined.add(descriptorToJavaName(desc));
-  part.defined = [...defined];
-  const referenced = new Set<string>();
-  for (const desc of dex.referencedTypes()) {
-    if (desc.startsWith('L') && desc.endsWith(';')) referenced.add(descriptorToJavaName(desc));
-  }
-  part.referenced = [...referenced];
+  // Descriptors, not Java names: the merge converts each distinct class once for the whole bundle.
+  part.defined = dex.definedClassDescriptors();
+  part.referenced = dex.referencedTypes().filter((desc) => desc.startsWith('L') && desc.endsWith(';'));
 
   // Strings are decoded only when they may matter: a wanted string's length, or bytes that may
   // hold a host name (most of a DEX's strings are names and descriptors, and are skipped).
@@ -119,8 +114,9 @@ export function collectDexPart(bytes: Uint8Array, entry: string, options: DexPar
  * it was found in; a reference between two groups keeps its first example and sums its counts.
  */
 export function mergeDexParts(ev: Evidence, parts: readonly DexPart[], walked: boolean): void {
-  const defined = ev.code.defined;
-  const referenced = ev.code.referenced;
+  // descriptor → first entry, in order of first appearance; converted to Java names at the end
+  const defined = new Map<string, string>();
+  const referenced = new Map<string, string>();
   const hosts = new Map<string, Evidence['domains'][number]>();
   const dropped = new Set<string>();
   let droppedInParts = 0;
@@ -133,8 +129,8 @@ export function mergeDexParts(ev: Evidence, parts: readonly DexPart[], walked: b
     ev.warnings.push(...part.warnings);
     if (part.failed) continue;
     binaries++;
-    for (const name of part.defined) if (!defined.has(name)) defined.set(name, entry);
-    for (const name of part.referenced) if (!referenced.has(name)) referenced.set(name, entry);
+    for (const desc of part.defined) if (!defined.has(desc)) defined.set(desc, entry);
+    for (const desc of part.referenced) if (!referenced.has(desc)) referenced.set(desc, entry);
     for (const s of part.wanted) {
       const list = ev.stringHits.get(s);
       if (!list) ev.stringHits.set(s, [entry]);
@@ -167,7 +163,15 @@ export function mergeDexParts(ev: Evidence, parts: readonly DexPart[], walked: b
     stats.ms = Math.round(stats.ms * 10) / 10;
     ev.code.walk = stats;
   }
-  for (const name of defined.keys()) referenced.delete(name);
+  for (const [desc, entry] of defined) {
+    const name = descriptorToJavaName(desc);
+    if (!ev.code.defined.has(name)) ev.code.defined.set(name, entry);
+  }
+  for (const [desc, entry] of referenced) {
+    const name = descriptorToJavaName(desc);
+    if (!ev.code.referenced.has(name)) ev.code.referenced.set(name, entry);
+  }
+  for (const name of ev.code.defined.keys()) ev.code.referenced.delete(name);
   ev.code.binaries = binaries;
   ev.domains = [...hosts.values()].sort((a, b) => cmp(a.host, b.host));
   const droppedHosts = dropped.size + droppedInParts;

@@ -8,7 +8,8 @@
  * attributes are named by their framework resource ID, as in parseAxml, and compiled values become
  * the same TypedValues. Any failure to decode is a FormatError; nothing else escapes.
  */
-import protobuf from 'protobufjs';
+import type protobufjs from 'protobufjs';
+import { protobuf } from '../lazy-require.js';
 import { FormatError } from '../errors.js';
 import { androidAttrName, isFrameworkResourceId } from './android-attrs.js';
 import type { Anomaly } from './bytes.js';
@@ -19,11 +20,11 @@ import { resourcesProto } from './aapt2/schema.js';
 /** Deepest element nesting we build (as parseAxml); deeper elements are dropped with an anomaly. */
 export const MAX_PROTO_XML_DEPTH = 512;
 
-let schema: { xmlNode: protobuf.Type; resourceTable: protobuf.Type } | undefined;
+let schema: { xmlNode: protobufjs.Type; resourceTable: protobufjs.Type } | undefined;
 
-function types(): { xmlNode: protobuf.Type; resourceTable: protobuf.Type } {
+function types(): { xmlNode: protobufjs.Type; resourceTable: protobufjs.Type } {
   if (!schema) {
-    const root = protobuf.parse(resourcesProto(), { keepCase: true }).root;
+    const root = protobuf().parse(resourcesProto(), { keepCase: true }).root;
     schema = { xmlNode: root.lookupType('aapt.pb.XmlNode'), resourceTable: root.lookupType('aapt.pb.ResourceTable') };
   }
   return schema;
@@ -92,7 +93,7 @@ interface PbResourceTable {
   }[];
 }
 
-function decode<T>(type: protobuf.Type, bytes: Uint8Array, format: string): T {
+function decode<T>(type: protobufjs.Type, bytes: Uint8Array, format: string): T {
   try {
     return type.decode(bytes) as unknown as T;
   } catch (e) {

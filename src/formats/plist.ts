@@ -16,7 +16,7 @@
  * as CFPropertyList does; a DOCTYPE's entity declarations (billion laughs, external entities) are
  * ignored, never fetched.
  */
-import { XMLParser } from 'fast-xml-parser';
+import { lazyXmlParser } from '../lazy-require.js';
 import { FormatError } from '../errors.js';
 import type { Anomaly } from './bytes.js';
 
@@ -249,7 +249,7 @@ export function parseBinaryPlist(bytes: Uint8Array): Plist {
 
 type XmlNode = { [tag: string]: XmlNode[] | string | undefined } & { ':@'?: Record<string, string>; '#text'?: string };
 
-const xml = new XMLParser({
+const xml = lazyXmlParser({
   preserveOrder: true,
   ignoreAttributes: true,
   processEntities: false,
@@ -301,7 +301,7 @@ export function parseXmlPlist(text: string): Plist {
   const anomalies: Anomaly[] = [];
   let nodes: XmlNode[];
   try {
-    nodes = xml.parse(stripDoctype(text, anomalies)) as XmlNode[];
+    nodes = xml().parse(stripDoctype(text, anomalies)) as XmlNode[];
   } catch (e) {
     throw new FormatError(FORMAT, `XML not readable: ${(e as Error).message}`);
   }

@@ -10,7 +10,6 @@
  * (`classes.jar!com/facebook/FacebookSdk.class`). No bytecode walk: JVM bytecode is not DEX.
  */
 import path from 'node:path';
-import { XMLParser } from 'fast-xml-parser';
 import type { ZipArchive } from '../../archive/zip.js';
 import { ANDROID_NS } from '../../formats/android-attrs.js';
 import type { AxmlAttribute, AxmlDocument, AxmlElement } from '../../formats/axml.js';
@@ -22,6 +21,7 @@ import type { BundleView } from '../view.js';
 import { artifactOf, emptyAndroidEvidence } from './collectors.js';
 import { MANIFEST_ENTRY } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
+import { lazyXmlParser } from '../../lazy-require.js';
 
 const CLASSES_JAR = 'classes.jar';
 const LIB_JAR = /^libs\/[^/]+\.jar$/;
@@ -162,7 +162,7 @@ export function collectSdkArchiveEvidence(view: OpenableView, wantedStrings: Rea
 
 // ---- the AAR's text manifest ---------------------------------------------------------------------
 
-const xml = new XMLParser({
+const xml = lazyXmlParser({
   ignoreAttributes: false,
   attributeNamePrefix: '',
   preserveOrder: true,
@@ -183,7 +183,7 @@ export function parseTextManifest(source: string): AxmlDocument {
   const anomalies: AxmlDocument['anomalies'] = [];
   let nodes: Ordered[];
   try {
-    nodes = xml.parse(source) as Ordered[];
+    nodes = xml().parse(source) as Ordered[];
   } catch (e) {
     anomalies.push({ code: 'manifest-xml-invalid', message: `the text manifest is not well-formed XML: ${(e as Error).message}` });
     nodes = [];

@@ -3,7 +3,7 @@
  * capability tables) and can then scan any number of bundles — the batch mode reuses it.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join as pathJoin } from 'node:path';
 import { AttributionAnalyzer } from './analysis/attribution.js';
 import { CapabilityAnalyzer } from './analysis/capabilities.js';
@@ -16,6 +16,7 @@ import { FolderArchive } from './archive/folder.js';
 import { ZipArchive, type ZipLimits } from './archive/zip.js';
 import { collectAabEvidence, isAab } from './bundle/android/aab.js';
 import { collectAndroidEvidence } from './bundle/android/collectors.js';
+import type { DexOffloadFactory } from './bundle/android/dex-collect.js';
 import { MANIFEST_ENTRY } from './bundle/android/entries.js';
 import { collectSdkArchiveEvidence, isAar, isJar } from './bundle/android/sdk-archive.js';
 import { collectSplitSetEvidence, looksLikeSplitSet } from './bundle/android/splits.js';
@@ -24,6 +25,8 @@ import { findApp } from './bundle/ios/layout.js';
 import { collectIosSdkArchiveEvidence, isIosBinaryFile, isIosSdkArchive, SingleFileView } from './bundle/ios/sdk-archive.js';
 import type { Evidence } from './evidence/types.js';
 import { TrackscanError } from './errors.js';
+import { dexOffloadFactory } from './parallel/dex-offload.js';
+import { hashFile, startFileHash, type PendingHash } from './file-hash.js';
 import { buildReport, type Report } from './report/model.js';
 import { loadAttributionData } from './signatures/attribution-data.js';
 import { DEFAULT_SIGNATURES_DIR, loadSignatures } from './signatures/load.js';
@@ -37,6 +40,11 @@ export interface ScanOptions {
   limits?: Partial<ZipLimits>;
   /** the file's size and SHA-256 when the caller has them already (a batch hashes to deduplicate) */
   known?: { size: number; sha256: string };
+  /**
+   * read the DEX files of a large APK on a second core too (default true; a batch, whose workers
+   * keep every core busy already, turns it off). The report is the same either way.
+   */
+  dexThread?: boolean;
 }
 
 const WANTED_STRINGS: ReadonlySet<string> = new Set(FACEBOOK_GRAPH_PERMISSIONS);
@@ -49,6 +57,19 @@ export class Scanner {
   private readonly status: StatusAnalyzer;
   private readonly obfuscation: ObfuscationAnalyzer;
   private readonly allCapabilities: Map<string, Capability>;
+
+  private offload?: DexOffloadFactory | null;
+  /** the factory of DEX worker threads, made once per Scanner (null on one core) */
+  private dexOffload(): DexOffloadFactory | undefined {
+    if (this.offload === undefined) {
+      this.offload =
+        dexOffloadFactory({
+          wantedStrings: WANTED_STRINGS,
+          attribution: { data: this.attribution.data, sdks: this.db.sdks, permissionNames: this.db.permissions.permissions.map((p) => p.name) },
+        }) ?? null;
+    }
+    return this.offload ?? undefined;
+  }
 
   constructor(db: SignatureDatabase = loadSignatures()) {
     this.db = db;
@@ -71,11 +92,20 @@ export class Scanner {
 
     let t = performance.now();
     const isFolder = isDirectory(path);
-    const { size, sha256 } = options.known ?? (isFolder ? hashFolder(path) : hashFile(path));
-    lap('hash', t);
+    // A large file is hashed on a second thread while this one scans; its digest is collected
+    // before the report is built (see file-hash.ts). `hash` times this thread's share.
+    const known = options.known ?? (isFolder ? hashFolder(path) : undefined);
+    let pending = known ? undefined : startFileHash(path);
+    let hashMs = performance.now() - t;
+    lap('hash', t); // the key's place; its value is set once the digest is in
 
     t = performance.now();
-    const bundle = isFolder ? new FolderArchive(path, options.limits) : isIosBinaryFile(path) ? new SingleFileView(path) : ZipArchive.openFile(path, options.limits);
+    let bundle: FolderArchive | SingleFileView | ZipArchive;
+    try {
+      bundle = isFolder ? new FolderArchive(path, options.limits) : isIosBinaryFile(path) ? new SingleFileView(path) : ZipArchive.openFile(path, options.limits);
+    } catch (e) {
+      throw hashFailure(pending, e);
+    }
     try {
       lap('archive', t);
       t = performance.now();
@@ -83,7 +113,7 @@ export class Scanner {
       let evidence: Evidence;
       const apis = this.attribution.query();
       if (isAar(bundle)) evidence = collectSdkArchiveEvidence(bundle, WANTED_STRINGS, path);
-      else if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
+      else if (bundle.has(MANIFEST_ENTRY)) evidence = collectAndroidEvidence(bundle, WANTED_STRINGS, collectTiming, apis, options.dexThread === false ? undefined : this.dexOffload());
       else if (isAab(bundle)) evidence = collectAabEvidence(bundle, WANTED_STRINGS, apis);
       else if (isIosSdkArchive(bundle, path)) evidence = collectIosSdkArchiveEvidence(bundle, WANTED_STRINGS, path, apis);
       else if (findApp(bundle.entries)) evidence = collectIosEvidence(bundle, WANTED_STRINGS, collectTiming, apis);
@@ -109,6 +139,12 @@ export class Scanner {
       lap('analyze', t);
       if (evidence.code.walk) timing['walk'] = evidence.code.walk.ms;
 
+      t = performance.now();
+      const { size, sha256 } = known ?? pending!.result();
+      pending = undefined;
+      hashMs += performance.now() - t;
+      timing['hash'] = Math.round(hashMs * 10) / 10;
+
       const report = buildReport({
         input: { path, size, sha256 },
         tool: { name: 'trackscan', version: TOOL_VERSION },
@@ -130,10 +166,21 @@ export class Scanner {
         report.timing = timing;
       }
       return report;
+    } catch (e) {
+      throw hashFailure(pending, e);
     } finally {
       bundle.close();
     }
   }
+}
+
+/**
+ * A scan failed while the file was being hashed: the hash is abandoned (its worker stopped, the
+ * file closed). When the hash itself had failed, its error is the one reported, as it was when
+ * the file was hashed before the scan began.
+ */
+function hashFailure(pending: PendingHash | undefined, e: unknown): unknown {
+  return pending?.cancel() ?? e;
 }
 
 function isDirectory(path: string): boolean {
@@ -161,28 +208,4 @@ export function hashFolder(root: string): { size: number; sha256: string } {
   return { size, sha256: hash.digest('hex') };
 }
 
-/** Size and SHA-256 of a file, read in 1 MiB chunks (never loaded whole). */
-export function hashFile(path: string): { size: number; sha256: string } {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw new TrackscanError('IO', `cannot open: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, cause: e });
-  }
-  try {
-    const hash = createHash('sha256');
-    const buf = Buffer.allocUnsafe(1 << 20);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      hash.update(buf.subarray(0, n));
-      size += n;
-    }
-    return { size, sha256: hash.digest('hex') };
-  } catch (e) {
-    throw new TrackscanError('IO', `cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path, cause: e });
-  } finally {
-    closeSync(fd);
-  }
-}
+export { hashFile } from './file-hash.js';

@@ -1,6 +1,6 @@
 // In-process cases, in one Node process of their own, interleaved:
 //   node bench/inproc.mjs <warmups> <runs> <mode>:<file> [<mode>:<file> …]
-// modes: floor (bench/floor.mjs) and scan (what `trackscan scan --format json` does after
+// modes: floor (bench/floor.mjs), scan1 (scan on one thread, as in a batch) and scan (what `trackscan scan --format json` does after
 // start-up: Scanner.scanFile with --timing's per-phase clock, then the JSON encoding). Run k of
 // every case comes before run k+1 of any, so that load bursts on a shared machine fall on all of
 // them alike and their ratios hold. The Scanner (signature database loaded and compiled) is built
@@ -15,7 +15,7 @@ const runs = Number(runsArg);
 let scanner;
 let renderJson;
 let setupMs;
-if (specs.some((s) => s.startsWith('scan:'))) {
+if (specs.some((s) => s.startsWith('scan'))) {
   const t = performance.now();
   ({ renderJson } = await import(new URL('../dist/report/json.js', import.meta.url).href));
   const { Scanner } = await import(new URL('../dist/scan.js', import.meta.url).href);
@@ -33,9 +33,10 @@ const cases = specs.map((spec) => {
       Object.assign(c.info, floor(file));
       return undefined;
     };
-  } else if (mode === 'scan') {
+  } else if (mode === 'scan' || mode === 'scan1') {
+    // scan1: one thread (no DEX worker), as in a batch
     c.once = () => {
-      const report = scanner.scanFile(file, { timing: true });
+      const report = scanner.scanFile(file, { timing: true, ...(mode === 'scan1' ? { dexThread: false } : {}) });
       const t0 = performance.now();
       const json = renderJson(report);
       c.info.trackers = report.trackers?.length;

@@ -46,7 +46,7 @@ if (parentPort) {
     let record: BatchRecord;
     try {
       const known = req.sha256 && req.size !== undefined ? { sha256: req.sha256, size: req.size } : undefined;
-      record = reportRecord(scanner.scanFile(req.path, { timing: req.timing, ...(known ? { known } : {}), ...(req.limits ? { limits: req.limits } : {}) }));
+      record = reportRecord(scanner.scanFile(req.path, { timing: req.timing, dexThread: false, ...(known ? { known } : {}), ...(req.limits ? { limits: req.limits } : {}) }));
     } catch (e) {
       record = errorRecordFor(req, e);
     }

@@ -122,24 +122,45 @@ export function hostsInString(s: string): readonly HostHit[] {
   return [{ host: s, sample: sampleOf(s) }];
 }
 
+/** Byte classes for {@link mayHoldHostByClasses}: a host character, a dot, a colon. */
+const HOST_CHAR = 1;
+const DOT = 2;
+const COLON = 4;
+/** Per byte value, its classes (bytes ≥ 0x80 have none). */
+export const HOST_BYTE_CLASSES: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 128; c++) if (isHostChar(c)) t[c] |= HOST_CHAR;
+  t[0x2e] |= DOT;
+  t[0x3a] |= COLON;
+  return t;
+})();
+
 /**
- * Whether the ASCII bytes `bytes[start, end)` of a string may hold a host for
- * {@link hostsInString}: the same first tests on bytes, so a reader can skip decoding the rest
- * (`://` anywhere, or a dot in a string of host characters only). A superset: it never says no to
- * a string hostsInString would find a host in.
+ * Whether a string whose bytes are `bytes[start, end)` may hold a host for
+ * {@link hostsInString}, from the OR (`any`) and the AND (`all`) of its bytes'
+ * {@link HOST_BYTE_CLASSES}: the same first tests as hostsInString, on bytes, so a reader can skip
+ * decoding the rest (`://` anywhere, or a dot in a string of host characters only). A superset:
+ * it never says no to a string hostsInString would find a host in.
  */
-export function mayHoldHost(bytes: Uint8Array, start: number, end: number): boolean {
+export function mayHoldHostByClasses(any: number, all: number, bytes: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
   if (n < 4 || n > MAX_STRING_LENGTH) return false;
-  let dot = false;
-  let hostChars = true;
+  if (all & HOST_CHAR && any & DOT) return n <= MAX_HOST_LENGTH;
+  if (!(any & COLON)) return false;
+  for (let i = start; i + 2 < end; i++) if (bytes[i] === 0x3a && bytes[i + 1] === 0x2f && bytes[i + 2] === 0x2f) return true;
+  return false;
+}
+
+/** {@link mayHoldHostByClasses} for bytes whose classes are not gathered yet. */
+export function mayHoldHost(bytes: Uint8Array, start: number, end: number): boolean {
+  let any = 0;
+  let all = 0xff;
   for (let i = start; i < end; i++) {
-    const c = bytes[i];
-    if (c === 0x2e) dot = true;
-    else if (c === 0x3a /* : */ && i + 2 < end && bytes[i + 1] === 0x2f && bytes[i + 2] === 0x2f) return true;
-    else if (hostChars && !isHostChar(c)) hostChars = false;
+    const c = HOST_BYTE_CLASSES[bytes[i]];
+    any |= c;
+    all &= c;
   }
-  return dot && hostChars && n <= MAX_HOST_LENGTH;
+  return mayHoldHostByClasses(any, all, bytes, start, end);
 }
 
 function sampleOf(s: string): string {

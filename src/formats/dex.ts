@@ -270,12 +270,24 @@ export interface DexFile {
    */
   codeSpan(codeOff: number, span: { start: number; end: number }): CodeSpanResult;
   /**
-   * Indices (in `entry`) of the strings for which `keep(bytes, start, end, utf16Size)` holds, where
-   * `bytes[start, end)` is a string's MUTF-8 data up to its NUL; decodes none of them. Strings that
-   * are damaged are always selected (decode them with {@link string}, which records what is
-   * wrong), so skipping a string never hides damage. `keep` sees non-ASCII bytes as they are.
+   * Indices (in `entry`) of the strings `filter` keeps; decodes none of them. While it looks for
+   * each string's end it gathers the OR and the AND of `filter.classes` over its bytes, so that
+   * `filter.keep` can decide without another pass in most cases. Strings that are damaged are
+   * always selected (decode them with {@link string}, which records what is wrong), so skipping a
+   * string never hides damage.
    */
-  selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[];
+  selectStrings(entry: number, filter: StringFilter): number[];
+}
+
+/** What {@link DexFile.selectStrings} keeps. */
+export interface StringFilter {
+  /** per byte value (256 entries), class bits */
+  classes: Uint8Array;
+  /**
+   * Keep the string whose MUTF-8 bytes (up to its NUL) are `bytes[start, end)`, of `utf16Size`
+   * UTF-16 units, whose bytes' classes OR to `any` and AND to `all`?
+   */
+  keep(any: number, all: number, utf16Size: number, bytes: Uint8Array, start: number, end: number): boolean;
 }
 
 /** What {@link DexFile.codeSpan} found. */
@@ -1025,12 +1037,13 @@ class DexReader implements DexFile {
     return CodeSpanResult.Span;
   }
 
-  selectStrings(entry: number, keep: (bytes: Uint8Array, start: number, end: number, utf16Size: number) => boolean): number[] {
+  selectStrings(entry: number, filter: StringFilter): number[] {
     const e = this.list[entry];
     const out: number[] = [];
     if (!e) return out;
     const bytes = this.bytes;
     const len = this.len;
+    const classes = filter.classes;
     for (let idx = 0; idx < e.strings.size; idx++) {
       const dataOff = this.dv.getUint32(e.strings.off + idx * STRING_ID_ITEM_SIZE, true);
       let utf16Size = 0;
@@ -1049,19 +1062,34 @@ class DexReader implements DexFile {
         out.push(idx); // damaged: string() says how
         continue;
       }
+      utf16Size >>>= 0;
       let end = start;
+      let any = 0;
+      let all = 0xff;
       while (end < len) {
         const b = bytes[end];
         if (b === 0 || b >= 0x80) break;
+        const c = classes[b];
+        any |= c;
+        all &= c;
         end++;
       }
-      if (end < len && bytes[end] === 0 && end - start === utf16Size >>> 0) {
-        if (keep(bytes, start, end, utf16Size >>> 0)) out.push(idx);
+      if (end < len && bytes[end] === 0 && end - start === utf16Size) {
+        if (filter.keep(any, all, utf16Size, bytes, start, end)) out.push(idx);
         continue;
       }
       // Not plain ASCII (Kotlin metadata, localised text) or damaged: checked without decoding.
       const m = measureMutf8(bytes, start, len);
-      if (!m.valid || !m.terminated || m.units !== utf16Size >>> 0 || keep(bytes, start, m.end - 1, utf16Size >>> 0)) out.push(idx);
+      if (!m.valid || !m.terminated || m.units !== utf16Size) {
+        out.push(idx);
+        continue;
+      }
+      for (let i = end; i < m.end - 1; i++) {
+        const c = classes[bytes[i]];
+        any |= c;
+        all &= c;
+      }
+      if (filter.keep(any, all, utf16Size, bytes, start, m.end - 1)) out.push(idx);
     }
     return out;
   }

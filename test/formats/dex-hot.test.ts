@@ -6,9 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '../../src/errors.js';
 import { walkCode, walkUnits } from '../../src/formats/dex-code.js';
-import { CodeSpanResult, parseDex, type DexFile } from '../../src/formats/dex.js';
+import { CodeSpanResult, parseDex, type DexFile, type StringFilter } from '../../src/formats/dex.js';
 import { decodeMutf8, encodeMutf8, measureMutf8 } from '../../src/formats/mutf8.js';
-import { hostsInString, mayHoldHost } from '../../src/evidence/hosts.js';
+import { HOST_BYTE_CLASSES, hostsInString, mayHoldHost, mayHoldHostByClasses } from '../../src/evidence/hosts.js';
 import { buildDex, buildDexContainer, everyFormatDex, sampleDexInput } from '../../src/testing/dex-writer.js';
 import { mutantAt, rng } from '../helpers/fuzz.js';
 
@@ -132,7 +132,7 @@ describe('DEX accessors for hot loops', () => {
 });
 
 describe('selectStrings', () => {
-  const anyHost = (b: Uint8Array, s: number, e: number) => mayHoldHost(b, s, e);
+  const anyHost: StringFilter = { classes: HOST_BYTE_CLASSES, keep: (any, all, _n, b, s, e) => mayHoldHostByClasses(any, all, b, s, e) };
 
   it('selects every string that holds a host, and skips plain names', () => {
     const d = parseDex(seeds[3]);

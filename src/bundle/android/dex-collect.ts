@@ -5,8 +5,8 @@
  * and the merge alone decides what comes first, so the report is the same whichever thread read
  * which file.
  */
-import { descriptorToJavaName, parseDex } from '../../formats/dex.js';
-import { hostsInString, mayHoldHost, type HostHit } from '../../evidence/hosts.js';
+import { descriptorToJavaName, parseDex, type StringFilter } from '../../formats/dex.js';
+import { HOST_BYTE_CLASSES, hostsInString, mayHoldHostByClasses, type HostHit } from '../../evidence/hosts.js';
 import type { ApiUseEvidence, CodeReferenceEvidence, CodeWalkStats, Evidence, Warning } from '../../evidence/types.js';
 import { anomalyWarnings, entryFailure } from '../../evidence/warnings.js';
 import { walkDex, type WalkState } from './code-walk.js';
@@ -79,12 +79,15 @@ export function collectDexPart(bytes: Uint8Array, entry: string, options: DexPar
   // hold a host name (most of a DEX's strings are names and descriptors, and are skipped).
   const wantedStrings = options.wantedStrings;
   const wantedLengths = new Set([...wantedStrings].map((s) => s.length));
-  const keep = (b: Uint8Array, start: number, end: number, utf16Size: number) => wantedLengths.has(utf16Size) || mayHoldHost(b, start, end);
+  const filter: StringFilter = {
+    classes: HOST_BYTE_CLASSES,
+    keep: (any, all, utf16Size, b, start, end) => wantedLengths.has(utf16Size) || mayHoldHostByClasses(any, all, b, start, end),
+  };
   const wanted = new Set<string>();
   const hosts = new Map<string, HostHit>();
   const dropped = new Set<string>();
   for (let en = 0; en < dex.entries.length; en++) {
-    for (const idx of dex.selectStrings(en, keep)) {
+    for (const idx of dex.selectStrings(en, filter)) {
       const s = dex.string(idx, en);
       if (wantedStrings.has(s)) wanted.add(s);
       for (const hit of hostsInString(s)) {

@@ -41,6 +41,12 @@ export interface ScanOptions {
   /** the file's size and SHA-256 when the caller has them already (a batch hashes to deduplicate) */
   known?: { size: number; sha256: string };
   /**
+   * the file's hash, started by the caller with `startInputHash(path)` (e.g. before building the
+   * Scanner, whose signature database takes longer to load than a large file to hash); scanFile
+   * collects or cancels it.
+   */
+  hash?: PendingHash;
+  /**
    * read the DEX files of a large APK on a second core too (default true; a batch, whose workers
    * keep every core busy already, turns it off). The report is the same either way.
    */
@@ -94,8 +100,9 @@ export class Scanner {
     const isFolder = isDirectory(path);
     // A large file is hashed on a second thread while this one scans; its digest is collected
     // before the report is built (see file-hash.ts). `hash` times this thread's share.
+    if (options.known || isFolder) options.hash?.cancel();
     const known = options.known ?? (isFolder ? hashFolder(path) : undefined);
-    let pending = known ? undefined : startFileHash(path);
+    let pending = known ? undefined : (options.hash ?? startFileHash(path));
     let hashMs = performance.now() - t;
     lap('hash', t); // the key's place; its value is set once the digest is in
 
@@ -208,4 +215,18 @@ export function hashFolder(root: string): { size: number; sha256: string } {
   return { size, sha256: hash.digest('hex') };
 }
 
-export { hashFile } from './file-hash.js';
+/**
+ * Starts hashing an input ahead of `scanFile` (pass the result as `options.hash`), so that a
+ * caller with other work to do first — loading the signature database — overlaps the hash with
+ * it too. Undefined for a folder, or a file that cannot be opened: scanFile reports that itself.
+ */
+export function startInputHash(path: string): PendingHash | undefined {
+  if (isDirectory(path)) return undefined;
+  try {
+    return startFileHash(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export { hashFile, type PendingHash } from './file-hash.js';

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrackscanError } from '../src/errors.js';
 import { hashFile, startFileHash, WORKER_HASH_MIN_BYTES } from '../src/file-hash.js';
-import { Scanner } from '../src/scan.js';
+import { Scanner, startInputHash } from '../src/scan.js';
 import { appFiles, IOS_FIXTURES } from '../src/testing/ios-samples.js';
 import { writeZip } from '../src/testing/zip-writer.js';
 import { ensureBuilt, root } from './batch/helpers.js';
@@ -129,6 +129,20 @@ describe('Scanner.scanFile with the hash overlapped', () => {
     expect(report.input.size).toBe(hashFile(bigIpa).size);
     const known = scanner.scanFile(bigIpa, { known: hashFile(bigIpa) });
     expect(JSON.stringify(known)).toBe(JSON.stringify(report));
+  });
+
+  it('collects a hash its caller started before building the Scanner', () => {
+    const hash = startInputHash(bigIpa)!;
+    expect(hash.inWorker).toBe(true);
+    const report = scanner.scanFile(bigIpa, { hash });
+    expect(report.input.sha256).toBe(sha256sum(bigIpa));
+    expect(openOn(bigIpa)).toBe(0);
+    expect(startInputHash(dir)).toBeUndefined();
+    expect(startInputHash(path.join(dir, 'gone.ipa'))).toBeUndefined();
+    // a hash passed with a known digest is abandoned (its file closed)
+    const unused = startInputHash(bigIpa)!;
+    expect(scanner.scanFile(bigIpa, { hash: unused, known: { size: 1, sha256: '0'.repeat(64) } }).input.sha256).toBe('0'.repeat(64));
+    expect(openOn(bigIpa)).toBe(0);
   });
 
   it('uses the known digest of a batch as it is, without hashing', () => {

@@ -45,7 +45,8 @@ export interface OffloadOptions {
 
 /**
  * The factory the Android collector calls; undefined on a single core. A worker is started only
- * when a core looks idle (the load average is below the number of cores less one): on a machine
+ * when a core looks idle: the load average, which counts this scan too, is below the number of
+ * cores less a half. On a machine
  * whose other cores are taken, a second thread only time-slices with the first and adds its own
  * start-up, measured here as 1.3× slower than one thread (bench/README.md).
  */
@@ -53,7 +54,7 @@ export function dexOffloadFactory(options: OffloadOptions): DexOffloadFactory | 
   const cores = availableParallelism();
   if (cores < 2) return undefined;
   const minBytes = options.minBytes ?? DEFAULT_OFFLOAD_MIN_BYTES;
-  return (dexBytes, appId) => (dexBytes >= minBytes && (options.evenWhenBusy || loadavg()[0] <= cores - 1) ? new WorkerOffload(options, appId) : undefined);
+  return (dexBytes, appId) => (dexBytes >= minBytes && (options.evenWhenBusy || loadavg()[0] < cores - 0.5) ? new WorkerOffload(options, appId) : undefined);
 }
 
 /** The compiled worker script (from src/ under vitest: the build output in dist/). */

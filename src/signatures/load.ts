@@ -127,6 +127,9 @@ function readCompanies(file: string, v: Validators, hash: ReturnType<typeof crea
   return (data as { companies: Record<string, Company> }).companies;
 }
 
+/** The attribution data files of a database folder, covered by its SHA-256. */
+const ATTRIBUTION_FILES = ['sensitive-apis.json', 'sdk-switches.json', 'packers.json'];
+
 /** Reads and validates the database folder `dir` (not cached: `signatures validate` and the build call it). */
 export function validateDatabase(dir: string): SignatureDatabase {
   const hash = createHash('sha256');
@@ -163,6 +166,13 @@ export function validateDatabase(dir: string): SignatureDatabase {
   const known = new Set(permissions.capabilities.map((c) => c.id));
   for (const list of [ios.usageKeys, ios.backgroundModes, ios.entitlements, ios.frameworks]) {
     for (const item of list) for (const c of item.capabilities) if (!known.has(c)) fail(`unknown capability ${c}`, path.join(dir, 'ios-capabilities.json'));
+  }
+
+  // The attribution data (sensitive APIs, SDK switches, packers) decides findings too, so the
+  // report's SHA-256 names it; it is read and validated by attribution-data.ts.
+  for (const rel of ATTRIBUTION_FILES) {
+    const file = path.join(dir, rel);
+    if (existsSync(file)) hash.update(rel).update('\0').update(readFileSync(file)).update('\0');
   }
 
   return {

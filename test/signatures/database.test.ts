@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrackerMatcher } from '../../src/analysis/trackers.js';
 import { TrackscanError } from '../../src/errors.js';
-import { DEFAULT_SIGNATURES_DIR, loadSignatures } from '../../src/signatures/load.js';
+import { DEFAULT_SIGNATURES_DIR, loadSignatures, validateDatabase } from '../../src/signatures/load.js';
 
 const db = loadSignatures();
 
@@ -21,6 +21,17 @@ describe('the signature database', () => {
     expect(db.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(db.sdks.length).toBeGreaterThanOrEqual(60);
     expect(readFileSync(path.join(DEFAULT_SIGNATURES_DIR, 'CHANGELOG.md'), 'utf8')).toContain(db.version);
+  });
+
+  it('its SHA-256 covers the attribution data too (sensitive APIs, SDK switches, packers)', () => {
+    const base = validateDatabase(copyDb()).sha256;
+    expect(base).toBe(db.sha256);
+    for (const file of ['sensitive-apis.json', 'sdk-switches.json', 'packers.json']) {
+      const dir = copyDb();
+      const p = path.join(dir, file);
+      writeFileSync(p, readFileSync(p, 'utf8') + '\n');
+      expect(validateDatabase(dir).sha256, file).not.toBe(base);
+    }
   });
 
   it('covers the SDKs real apps (and campaign apps) ship', () => {

@@ -369,6 +369,22 @@ describe('malformed input', () => {
     const f3 = parseMachO(two);
     expect(f3.slices[0].objcClassList()).toEqual(['A']);
     expect(codes(f3)).toContain('macho-classlist-duplicate');
+
+    // entries out of address order, repeated after others: each class once, each repeat reported
+    const three = buildMachO({ classes: [{ name: 'A' }, { name: 'B' }, { name: 'C' }] });
+    const l3 = parseMachO(three).slices[0].section('__objc_classlist')!;
+    const entry = (k: number) => dv(three).getBigUint64(l3.offset + 8 * k, true);
+    const [a, b, c] = [entry(0), entry(1), entry(2)];
+    for (const [order, names] of [
+      [[c, a, c], ['C', 'A']],
+      [[a, b, a], ['A', 'B']],
+      [[b, a, c], ['B', 'A', 'C']],
+    ] as const) {
+      order.forEach((p, k) => dv(three).setBigUint64(l3.offset + 8 * k, p, true));
+      const f = parseMachO(three);
+      expect(f.slices[0].objcClassList()).toEqual(names);
+      expect(codes(f).filter((x) => x === 'macho-classlist-duplicate')).toHaveLength(3 - names.length);
+    }
   });
 
   it('skips fat slices that overlap or lie outside the data, and clamps a huge arch count', () => {

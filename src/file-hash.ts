@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { TrackscanError } from './errors.js';
+import { idleCore } from './parallel/idle-core.js';
 
 export interface FileDigest {
   size: number;
@@ -57,9 +58,10 @@ export function hashFile(path: string): FileDigest {
 
 /**
  * Opens `path` (throwing the IO error of `hashFile` when it cannot) and starts hashing it: in a
- * worker when it holds at least `minBytes`, else here and now.
+ * worker when it holds at least `minBytes` and a core looks idle (or `evenWhenBusy`), else here
+ * and now.
  */
-export function startFileHash(path: string, minBytes: number = WORKER_HASH_MIN_BYTES): PendingHash {
+export function startFileHash(path: string, minBytes: number = WORKER_HASH_MIN_BYTES, evenWhenBusy = false): PendingHash {
   const fd = openFile(path);
   let size: number;
   try {
@@ -68,7 +70,7 @@ export function startFileHash(path: string, minBytes: number = WORKER_HASH_MIN_B
     closeSync(fd);
     throw readError(path, codeOf(e), e);
   }
-  if (size >= minBytes) {
+  if (size >= minBytes && (evenWhenBusy || idleCore())) {
     const pending = WorkerHash.start(fd, path);
     if (pending) return pending;
   }

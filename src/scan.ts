@@ -219,11 +219,12 @@ export function hashFolder(root: string): { size: number; sha256: string } {
  * Starts hashing an input ahead of `scanFile` (pass the result as `options.hash`), so that a
  * caller with other work to do first — loading the signature database — overlaps the hash with
  * it too. Undefined for a folder, or a file that cannot be opened: scanFile reports that itself.
+ * `evenWhenBusy`: hash in a worker even when no core looks idle (tests).
  */
-export function startInputHash(path: string): PendingHash | undefined {
+export function startInputHash(path: string, evenWhenBusy = false): PendingHash | undefined {
   if (isDirectory(path)) return undefined;
   try {
-    return startFileHash(path);
+    return startFileHash(path, undefined, evenWhenBusy);
   } catch {
     return undefined;
   }

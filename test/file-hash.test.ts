@@ -68,7 +68,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the file hash', () => {
   it('equals sha256sum in a worker (a file above the threshold) and inline (below it)', () => {
     const expected = sha256sum(bigJunk);
-    const big = startFileHash(bigJunk);
+    const big = startFileHash(bigJunk, WORKER_HASH_MIN_BYTES, true);
     expect(big.inWorker).toBe(true);
     expect(big.result()).toEqual({ size: WORKER_HASH_MIN_BYTES + 4096, sha256: expected });
 
@@ -78,10 +78,10 @@ describe('the file hash', () => {
     expect(inline.inWorker).toBe(false);
     expect(inline.result()).toEqual({ size: 3000, sha256: sha256sum(small) });
     // a worker forced for a small file, and an empty file
-    expect(startFileHash(small, 0).result().sha256).toBe(sha256sum(small));
+    expect(startFileHash(small, 0, true).result().sha256).toBe(sha256sum(small));
     const empty = path.join(dir, 'empty.bin');
     writeFileSync(empty, '');
-    expect(startFileHash(empty, 0).result()).toEqual({ size: 0, sha256: sha256sum(empty) });
+    expect(startFileHash(empty, 0, true).result()).toEqual({ size: 0, sha256: sha256sum(empty) });
   });
 
   it('gives the IO errors of hashing inline: a missing file, an unreadable one', () => {
@@ -94,7 +94,7 @@ describe('the file hash', () => {
     expect(now.file).toBe(missing);
 
     // a directory opens but cannot be read: the worker's read fails
-    const pending = startFileHash(dir, 0);
+    const pending = startFileHash(dir, 0, true);
     expect(pending.inWorker).toBe(true);
     const e = thrown(() => pending.result());
     expect(e.code).toBe('IO');
@@ -105,16 +105,16 @@ describe('the file hash', () => {
 
   it('a cancelled hash stops its worker and closes the file', () => {
     expect(openOn(bigJunk)).toBe(0);
-    const pending = startFileHash(bigJunk);
+    const pending = startFileHash(bigJunk, WORKER_HASH_MIN_BYTES, true);
     expect(openOn(bigJunk)).toBe(1);
     expect(pending.cancel()).toBeUndefined();
     expect(openOn(bigJunk)).toBe(0);
-    const done = startFileHash(bigJunk);
+    const done = startFileHash(bigJunk, WORKER_HASH_MIN_BYTES, true);
     done.result();
     expect(openOn(bigJunk)).toBe(0);
     // a hash that fails: cancelled before its first read it says nothing, after it its error
     // (which the scan then reports, as when the file was hashed before the scan)
-    const failing = startFileHash(dir, 0);
+    const failing = startFileHash(dir, 0, true);
     expect([undefined, 'cannot read: EISDIR']).toContain(failing.cancel()?.message);
     expect(openOn(dir)).toBe(0);
   });
@@ -132,7 +132,7 @@ describe('Scanner.scanFile with the hash overlapped', () => {
   });
 
   it('collects a hash its caller started before building the Scanner', () => {
-    const hash = startInputHash(bigIpa)!;
+    const hash = startInputHash(bigIpa, true)!;
     expect(hash.inWorker).toBe(true);
     const report = scanner.scanFile(bigIpa, { hash });
     expect(report.input.sha256).toBe(sha256sum(bigIpa));
@@ -140,7 +140,7 @@ describe('Scanner.scanFile with the hash overlapped', () => {
     expect(startInputHash(dir)).toBeUndefined();
     expect(startInputHash(path.join(dir, 'gone.ipa'))).toBeUndefined();
     // a hash passed with a known digest is abandoned (its file closed)
-    const unused = startInputHash(bigIpa)!;
+    const unused = startInputHash(bigIpa, true)!;
     expect(scanner.scanFile(bigIpa, { hash: unused, known: { size: 1, sha256: '0'.repeat(64) } }).input.sha256).toBe('0'.repeat(64));
     expect(openOn(bigIpa)).toBe(0);
   });

@@ -13,13 +13,14 @@
  * Not used in a batch, whose workers keep every core busy already.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { DexOffload, DexOffloadFactory, DexPart } from '../bundle/android/dex-collect.js';
 import type { AttributionData } from '../signatures/attribution-data.js';
 import type { SdkSignature } from '../signatures/types.js';
 import type { DexJob, DexJobResult, DexWorkerData } from './dex-protocol.js';
+import { idleCore } from './idle-core.js';
 
 /**
  * DEX bytes (declared, all files) from which a second thread pays: starting one costs ~100-150 ms
@@ -45,16 +46,12 @@ export interface OffloadOptions {
 
 /**
  * The factory the Android collector calls; undefined on a single core. A worker is started only
- * when a core looks idle: the load average, which counts this scan too, is below the number of
- * cores less a half. On a machine
- * whose other cores are taken, a second thread only time-slices with the first and adds its own
- * start-up, measured here as 1.3× slower than one thread (bench/README.md).
+ * when a core looks idle (see idle-core.ts).
  */
 export function dexOffloadFactory(options: OffloadOptions): DexOffloadFactory | undefined {
-  const cores = availableParallelism();
-  if (cores < 2) return undefined;
+  if (availableParallelism() < 2) return undefined;
   const minBytes = options.minBytes ?? DEFAULT_OFFLOAD_MIN_BYTES;
-  return (dexBytes, appId) => (dexBytes >= minBytes && (options.evenWhenBusy || loadavg()[0] < cores - 0.5) ? new WorkerOffload(options, appId) : undefined);
+  return (dexBytes, appId) => (dexBytes >= minBytes && (options.evenWhenBusy || idleCore()) ? new WorkerOffload(options, appId) : undefined);
 }
 
 /** The compiled worker script (from src/ under vitest: the build output in dist/). */

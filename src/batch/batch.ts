@@ -3,8 +3,21 @@
  * already hold, scan the rest in a worker pool, stream every record to every output as it
  * arrives, and end with a summary. Every input file gets exactly one record: a report, an error
  * or a duplicate.
+ *
+ * One output holds the results of one signature database: every worker scans with the database
+ * the main thread loaded (the built-in one, or it merged with `--signatures` folders), and a run
+ * refuses to append to an output whose reports were made with another (a usage error naming
+ * both), so that no table of results mixes two databases without saying so.
+ *
+ * With a policy, each worker evaluates it on each report (the verdict goes in the record); the
+ * summary names every bundle of the results that a rule matches — on a resumed output, also those
+ * scanned by an earlier run, checked from their stored reports — and the CLI exits 1 when there is
+ * one (3, when an input failed, comes first).
  */
 import type { ZipLimits } from '../archive/zip.js';
+import type { Policy, evaluatePolicy } from '../report/policy.js';
+import type { Report } from '../report/model.js';
+import type { SignatureDatabase } from '../signatures/types.js';
 import ora from 'ora';
 import { CsvSink } from './csv.js';
 import { discover, readListFile } from './discover.js';
@@ -16,6 +29,7 @@ import { errorLine, type BatchRecord, type ErrorRecord } from './records.js';
 import type { Sink, StatsInput } from './sink.js';
 import { SqliteSink } from './sqlite.js';
 import { renderStats, StatsAggregator, type ConfidenceLevel, type Stats } from './stats.js';
+import { renderPolicyOutcome, verdictOf, type BatchPolicyOutcome } from './verdict.js';
 
 export { EXIT_INTERRUPTED } from '../cli/exit-codes.js';
 export { BatchUsageError, DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, defaultWorkers } from './options.js';
@@ -35,6 +49,10 @@ export interface BatchOptions {
   timing?: boolean;
   limits?: Partial<ZipLimits>;
   minConfidence?: ConfidenceLevel;
+  /** the signature database to scan with, validated (default: the built-in one) */
+  signatures?: SignatureDatabase;
+  /** a policy (`--fail-on`, `--policy`) to evaluate on every bundle */
+  policy?: Policy;
 }
 
 export interface BatchIo {
@@ -58,6 +76,8 @@ export interface BatchResult {
   skippedNotBundles: number;
   interrupted: boolean;
   elapsedMs: number;
+  /** with a policy: which bundles of the results it matched */
+  policy?: BatchPolicyOutcome;
 }
 
 export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchResult> {
@@ -92,6 +112,7 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
       }
     }
     if (opts.db) sinks.push(new SqliteSink(opts.db, sinks.length ? undefined : feedExisting));
+    if (opts.signatures) checkDatabase(sinks, opts.signatures);
   } catch (e) {
     progress?.stop();
     for (const s of sinks) s.close();
@@ -107,8 +128,29 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
     for (const p of retry) stats.forgetError(existingErrors.get(p)!);
   }
 
+  let policy: BatchPolicyOutcome | undefined;
+  let storedPaths = new Set<string>();
+  if (opts.policy) {
+    try {
+      const { evaluatePolicy } = await import('../report/policy.js');
+      ({ outcome: policy, paths: storedPaths } = checkStoredReports(sinks, opts.policy, evaluatePolicy));
+    } catch (e) {
+      progress?.stop();
+      for (const s of sinks) s.close();
+      throw e;
+    }
+  }
+
   const workers = opts.workers ?? defaultWorkers();
-  const pool = new WorkerPool({ workers, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000, maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB, timing: opts.timing, ...(opts.limits ? { limits: opts.limits } : {}) });
+  const pool = new WorkerPool({
+    workers,
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_S * 1000,
+    maxMemoryMb: opts.maxMemoryMb ?? DEFAULT_MAX_MEMORY_MB,
+    timing: opts.timing,
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.signatures ? { database: opts.signatures } : {}),
+    ...(opts.policy ? { policy: opts.policy } : {}),
+  });
 
   let interrupted = false;
   let onInterrupt: () => void = () => {};
@@ -146,7 +188,14 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
     stats.add(r);
     written++;
     done++;
-    if (r.type === 'report') scanned++;
+    if (r.type === 'report') {
+      scanned++;
+      if (policy && r.policy && !storedPaths.has(r.summary.path)) {
+        policy.checked++;
+        if (!r.policy.passed) policy.matched.push({ path: r.summary.path, appId: r.summary.appId, verdict: r.policy });
+        else if (r.policy.waived.length) policy.waivedOnly++;
+      }
+    }
     if (r.type === 'error') {
       failedNow++;
       if (!opts.quiet) {
@@ -214,7 +263,54 @@ export async function runBatch(opts: BatchOptions, io: BatchIo): Promise<BatchRe
     skippedNotBundles: skipped.length,
     interrupted,
     elapsedMs: performance.now() - t0,
+    ...(policy ? { policy } : {}),
   };
+}
+
+/**
+ * Refuses outputs whose reports were made with another signature database than `db`: appending
+ * would mix two databases in one set of results, and a rescan would throw away finished work
+ * the user may want (say, after forgetting a `--signatures` folder).
+ */
+function checkDatabase(sinks: Sink[], db: SignatureDatabase): void {
+  for (const s of sinks) {
+    for (const [sha, version] of s.index.databases) {
+      if (sha === db.sha256) continue;
+      throw new BatchUsageError(
+        `${s.name} holds reports made with signature database ${version} (sha256 ${sha}), not with this run's ${db.version} (sha256 ${db.sha256}); ` +
+          'a resumed output keeps one database: rerun with the database it was made with (the same trackscan version and --signatures folders), or write to a new output',
+      );
+    }
+  }
+}
+
+/**
+ * The policy's outcome on the reports the outputs already hold (a resumed run): each checked from
+ * its stored report, so the summary and the exit code cover the whole results, as exit code 3
+ * does for failures. A CSV row is not the full report: an output of CSV alone that already
+ * holds scanned bundles cannot be checked, and is refused.
+ */
+function checkStoredReports(sinks: Sink[], policy: Policy, evaluate: typeof evaluatePolicy): { outcome: BatchPolicyOutcome; paths: Set<string> } {
+  const outcome: BatchPolicyOutcome = { checked: 0, stored: 0, matched: [], waivedOnly: 0, expired: [] };
+  const today = new Date().toISOString().slice(0, 10);
+  outcome.expired = policy.allow.filter((a) => a.expires !== undefined && a.expires < today);
+  const seen = new Set<string>();
+  const holdsReports = sinks.some((s) => [...s.index.byPath.values()].some((e) => e.type === 'report'));
+  if (!holdsReports) return { outcome, paths: seen };
+  const check = (json: string) => {
+    const report = JSON.parse(json) as Report;
+    if (seen.has(report.input.path)) return;
+    seen.add(report.input.path);
+    const verdict = verdictOf(evaluate(policy, report, { today }));
+    outcome.checked++;
+    outcome.stored++;
+    if (!verdict.passed) outcome.matched.push({ path: report.input.path, appId: report.app.id, verdict });
+    else if (verdict.waived.length) outcome.waivedOnly++;
+  };
+  for (const s of sinks) if (s.forEachStoredReport(check)) return { outcome, paths: seen };
+  throw new BatchUsageError(
+    `${sinks[0].name} already holds scanned bundles, and a CSV row is not the full report, so the policy cannot check them: add the --db or NDJSON output of that run, or write to a new output`,
+  );
 }
 
 export function renderBatchSummary(r: BatchResult, workers: number): string {
@@ -228,7 +324,7 @@ export function renderBatchSummary(r: BatchResult, workers: number): string {
   ]
     .filter(Boolean)
     .join('; ');
-  return `${head}\n${renderStats(r.stats, { top: 10 })}${r.interrupted ? 'rerun the same command to finish the rest\n' : ''}`;
+  return `${head}\n${renderStats(r.stats, { top: 10 })}${r.policy ? renderPolicyOutcome(r.policy) : ''}${r.interrupted ? 'rerun the same command to finish the rest\n' : ''}`;
 }
 
 function formatDuration(s: number): string {

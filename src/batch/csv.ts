@@ -4,11 +4,16 @@
  * duplicate); `<name>.trackers.csv` has one row per (bundle, tracker). A bundle's tracker rows are
  * written before its row in the main file, so after a kill the main file says what is complete
  * and the next run drops tracker rows of bundles it does not list.
+ *
+ * A scanned row names the signature database of its report (`signatures_version`,
+ * `signatures_sha256`) and, when the batch had a policy, the verdict: `policy` is `passed` or
+ * `failed`, `policy_violations` the matches as `<rule>=<subject>`, `;`-separated. A file written
+ * before these columns existed is given them (empty in its old rows) when a run appends to it.
  */
 import { isTrackerCategories, type Category } from '../signatures/types.js';
 import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { forEachLine, truncateTo } from './lines.js';
-import type { BatchRecord, BundleSummary } from './records.js';
+import type { BatchRecord, BundleSummary, PolicyVerdict } from './records.js';
 import { OutputFormatError, OutputIndex, type Sink, type StatsInput } from './sink.js';
 
 export const BUNDLE_COLUMNS = [
@@ -28,7 +33,14 @@ export const BUNDLE_COLUMNS = [
   'error_code',
   'error_message',
   'duplicate_of',
+  'signatures_version',
+  'signatures_sha256',
+  'policy',
+  'policy_violations',
 ] as const;
+
+/** The columns of files written before the database and the policy were recorded. */
+const LEGACY_BUNDLE_COLUMNS = BUNDLE_COLUMNS.slice(0, BUNDLE_COLUMNS.indexOf('signatures_version'));
 
 export const TRACKER_COLUMNS = ['sha256', 'path', 'app_id', 'tracker_id', 'tracker_name', 'vendor', 'categories', 'confidence', 'first_party'] as const;
 
@@ -85,6 +97,9 @@ export function parseCsvLine(line: string): string[] {
 
 const uniq = (xs: string[]) => [...new Set(xs)].sort();
 
+const policyCells = (v: PolicyVerdict | undefined): [string | undefined, string | undefined] =>
+  v ? [v.passed ? 'passed' : 'failed', v.violations.map((x) => `${x.rule}=${x.subject}`).join(';')] : [undefined, undefined];
+
 export function bundleRow(r: BatchRecord): string {
   if (r.type === 'report') {
     const s: BundleSummary = r.summary;
@@ -105,19 +120,27 @@ export function bundleRow(r: BatchRecord): string {
       undefined,
       undefined,
       undefined,
+      s.signatures?.version,
+      s.signatures?.sha256,
+      ...policyCells(r.policy),
     ]);
   }
   if (r.type === 'error') {
-    return csvLine([r.path, r.sha256, 'error', '', '', '', '', '', r.size, '', '', '', '', r.code, r.entry ? `${r.entry}: ${r.message}` : r.message, '']);
+    return csvLine([r.path, r.sha256, 'error', '', '', '', '', '', r.size, '', '', '', '', r.code, r.entry ? `${r.entry}: ${r.message}` : r.message, '', '', '', '', '']);
   }
-  return csvLine([r.path, r.sha256, 'duplicate', '', '', '', '', '', '', '', '', '', '', '', '', r.duplicateOf]);
+  return csvLine([r.path, r.sha256, 'duplicate', '', '', '', '', '', '', '', '', '', '', '', '', r.duplicateOf, '', '', '', '']);
 }
 
-/** Reads the main CSV back into light records (for resume and statistics). */
-export function readCsv(file: string, onRecord: (r: StatsInput) => void): { completeBytes: number; torn: boolean } {
-  return forEachLine(file, (line, lineNo) => {
+/**
+ * Reads the main CSV back into light records (for resume and statistics); `legacy` when the file
+ * has the columns of an older trackscan (no database, no policy).
+ */
+export function readCsv(file: string, onRecord: (r: StatsInput) => void): { completeBytes: number; torn: boolean; legacy: boolean } {
+  let legacy = false;
+  const read = forEachLine(file, (line, lineNo) => {
     if (lineNo === 1) {
-      if (line !== BUNDLE_COLUMNS.join(',')) throw new OutputFormatError(`${file}: not a trackscan CSV (unexpected header)`);
+      legacy = line === LEGACY_BUNDLE_COLUMNS.join(',');
+      if (line !== BUNDLE_COLUMNS.join(',') && !legacy) throw new OutputFormatError(`${file}: not a trackscan CSV (unexpected header)`);
       return;
     }
     if (line === '') return;
@@ -146,6 +169,7 @@ export function readCsv(file: string, onRecord: (r: StatsInput) => void): { comp
           permissions: 0,
           domains: 0,
           warnings: 0,
+          ...(col('signatures_sha256') ? { signatures: { version: col('signatures_version'), sha256: col('signatures_sha256') } } : {}),
         },
       });
     } else if (status === 'error') {
@@ -156,6 +180,7 @@ export function readCsv(file: string, onRecord: (r: StatsInput) => void): { comp
       throw new OutputFormatError(`${file}:${lineNo}: unknown status ${JSON.stringify(status)}`);
     }
   });
+  return { ...read, legacy };
 }
 
 export class CsvSink implements Sink {
@@ -171,11 +196,13 @@ export class CsvSink implements Sink {
     this.trackersFile = trackersFileFor(name);
     const fresh = !existsSync(name);
     if (!fresh) {
-      const { completeBytes, torn } = readCsv(name, (r) => {
+      const { completeBytes, torn, legacy } = readCsv(name, (r) => {
         this.index.add(r.type, r.type === 'report' ? r.summary.path : r.path, r.type === 'report' ? r.summary.sha256 : r.sha256);
+        if (r.type === 'report') this.index.addDatabase(r.summary.signatures);
         onExisting?.(r);
       });
       if (torn) truncateTo(name, completeBytes);
+      if (legacy) this.addColumns();
     }
     this.fd = openSync(name, 'a');
     if (fresh) writeSync(this.fd, BUNDLE_COLUMNS.join(',') + '\n');
@@ -205,6 +232,27 @@ export class CsvSink implements Sink {
       closeSync(fd);
     }
     renameSync(tmp, this.trackersFile);
+  }
+
+  /** Rewrites a file of the legacy columns with the current ones (the new cells empty). */
+  private addColumns(): void {
+    const pad = ','.repeat(BUNDLE_COLUMNS.length - LEGACY_BUNDLE_COLUMNS.length);
+    const tmp = `${this.name}.tmp-${process.pid}`;
+    const fd = openSync(tmp, 'w');
+    try {
+      forEachLine(this.name, (line, lineNo) => {
+        if (lineNo === 1) writeSync(fd, BUNDLE_COLUMNS.join(',') + '\n');
+        else if (line !== '') writeSync(fd, line + pad + '\n');
+      });
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, this.name);
+  }
+
+  /** A CSV row is not the full report: nothing to give. */
+  forEachStoredReport(): boolean {
+    return false;
   }
 
   dropErrors(paths: ReadonlySet<string>): void {
@@ -240,6 +288,7 @@ export class CsvSink implements Sink {
     }
     writeSync(this.fd, bundleRow(record));
     this.index.add(record.type, path, record.type === 'report' ? record.summary.sha256 : record.sha256);
+    if (record.type === 'report') this.index.addDatabase(record.summary.signatures);
   }
 
   close(): void {

@@ -6,6 +6,8 @@
  * - a SHA-256 has one report; another path with the same SHA-256 becomes a duplicate of it;
  * - an error for a SHA-256 that another input scanned is dropped when it is the same path, and
  *   becomes a duplicate when it is another path.
+ * Shards made with different signature databases (or an output holding reports of another) are
+ * refused, as a resumed scan refuses them: one set of results, one database.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readNdjson } from './ndjson.js';
@@ -51,13 +53,20 @@ export function mergeResults(inputs: string[], sinks: Sink[]): MergeResult {
   // pass 1: which SHA-256s have a report somewhere, and under which path first
   const reported = new Map<string, string>();
   const reportedPaths = new Set<string>();
+  const databases = new Map<string, string>(); // signatures SHA-256 → where first met
+  for (const s of sinks) for (const [sha, version] of s.index.databases) databases.set(sha, `${s.name} (${version})`);
   for (const file of inputs) {
     readResults(file, (r) => {
       if (r.type === 'report') {
         if (!reported.has(r.summary.sha256)) reported.set(r.summary.sha256, r.summary.path);
         reportedPaths.add(r.summary.path);
+        const db = r.summary.signatures;
+        if (db && !databases.has(db.sha256)) databases.set(db.sha256, `${file} (${db.version})`);
       }
     });
+  }
+  if (databases.size > 1) {
+    throw new OutputFormatError(`these results were made with different signature databases, and a merge keeps one: ${[...databases].map(([sha, where]) => `${where}, sha256 ${sha}`).join('; ')}`);
   }
   // pass 2: write
   let read = 0;

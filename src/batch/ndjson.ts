@@ -5,7 +5,7 @@
  */
 import { closeSync, existsSync, openSync, renameSync, writeSync } from 'node:fs';
 import { forEachLine, truncateTo } from './lines.js';
-import { parseRecordJson, recordPath, recordSha, type BatchRecord } from './records.js';
+import { parseRecordJson, recordLine, recordPath, recordSha, type BatchRecord } from './records.js';
 import { OutputFormatError, OutputIndex, type Sink, type StatsInput } from './sink.js';
 
 /** Reads every record of an NDJSON output; a torn last line is reported, not returned. */
@@ -36,6 +36,7 @@ export class NdjsonSink implements Sink {
     if (file && existsSync(file)) {
       const { completeBytes, torn } = readNdjson(file, (r) => {
         this.index.add(r.type, recordPath(r), recordSha(r));
+        if (r.type === 'report') this.index.addDatabase(r.summary.signatures);
         onExisting?.(r);
       });
       if (torn) truncateTo(file, completeBytes);
@@ -66,13 +67,22 @@ export class NdjsonSink implements Sink {
     this.fd = openSync(this.file, 'a');
   }
 
+  forEachStoredReport(onReport: (json: string) => void): boolean {
+    if (!this.file || !existsSync(this.file)) return true;
+    readNdjson(this.file, (r) => {
+      if (r.type === 'report') onReport(r.json);
+    });
+    return true;
+  }
+
   write(record: BatchRecord): void {
     const path = recordPath(record);
     if (this.index.byPath.has(path)) return;
-    const line = (record.type === 'report' ? record.json : JSON.stringify(record)) + '\n';
+    const line = recordLine(record) + '\n';
     if (this.fd !== undefined) writeSync(this.fd, line);
     else this.out(line);
     this.index.add(record.type, path, recordSha(record));
+    if (record.type === 'report') this.index.addDatabase(record.summary.signatures);
   }
 
   close(): void {

@@ -8,8 +8,10 @@ import type { ZipLimits } from '../archive/zip.js';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Policy } from '../report/policy.js';
+import type { SignatureDatabase } from '../signatures/types.js';
 import type { BatchRecord, ErrorRecord } from './records.js';
-import type { WorkerReady, WorkerRequest, WorkerResponse } from './worker.js';
+import type { WorkerData, WorkerReady, WorkerRequest, WorkerResponse } from './worker.js';
 
 export interface PoolOptions {
   workers: number;
@@ -19,6 +21,10 @@ export interface PoolOptions {
   maxMemoryMb: number;
   timing?: boolean;
   limits?: Partial<ZipLimits>;
+  /** the signature database every worker scans with (default: the built-in one) */
+  database?: SignatureDatabase;
+  /** a policy every worker evaluates on each report */
+  policy?: Policy;
 }
 
 export interface Job {
@@ -51,6 +57,7 @@ export class WorkerPool {
   private readonly slots: Slot[] = [];
   private readonly waiting: { req: WorkerRequest; resolve: (r: BatchRecord) => void }[] = [];
   private nextId = 1;
+  private readyWaiters: (() => void)[] = [];
   private closed = false;
   private readonly script = workerScript();
   /** workers replaced after a timeout, out-of-memory or crash */
@@ -62,6 +69,14 @@ export class WorkerPool {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Resolves once every worker has built its Scanner (the first jobs then go one to each worker). */
+  ready(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.slots.every((s) => s.ready)) resolve();
+      else this.readyWaiters.push(resolve);
+    });
   }
 
   /** jobs running or queued */
@@ -93,7 +108,9 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
+    const workerData: WorkerData = { ...(this.options.database ? { database: this.options.database } : {}), ...(this.options.policy ? { policy: this.options.policy } : {}) };
     const worker = new Worker(this.script, {
+      workerData,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxMemoryMb },
       stdout: false,
       stderr: false,
@@ -102,6 +119,7 @@ export class WorkerPool {
     worker.on('message', (msg: WorkerResponse | WorkerReady) => {
       if ('ready' in msg) {
         slot.ready = true;
+        if (this.slots.every((s) => s.ready)) for (const w of this.readyWaiters.splice(0)) w();
         this.dispatch();
         return;
       }

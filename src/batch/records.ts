@@ -7,6 +7,9 @@
  * - a **duplicate** record: the file has the same SHA-256 as one already recorded (`duplicateOf`),
  *   so it was not scanned again.
  *
+ * With a policy (`--fail-on`, `--policy`), a report record also carries the bundle's verdict
+ * ({@link PolicyVerdict}); in NDJSON it is one more top-level field of the report line, `policy`.
+ *
  * Every input file is accounted for by exactly one record, keyed by its path; every SHA-256 has
  * at most one report or error. The Report is read generically here (platform, app, trackers,
  * capabilities, permissions, domains), so new platform groups pass through untouched.
@@ -69,13 +72,34 @@ export interface BundleSummary {
   permissions: number;
   domains: number;
   warnings: number;
+  /** the signature database the report was made with (absent in CSV rows written before it was recorded) */
+  signatures?: SignaturesId;
+}
+
+/** Which signature database made a report: its version and SHA-256, as the report names them. */
+export interface SignaturesId {
+  version: string;
+  sha256: string;
+}
+
+/** A bundle's verdict under the batch's policy (from evaluatePolicy, as plain data). */
+export interface PolicyVerdict {
+  passed: boolean;
+  /** the rules that matched, as written, each once, in policy order */
+  rules: string[];
+  /** what each rule matched (waived matches are not here) */
+  violations: { rule: string; subject: string; message: string }[];
+  /** matches an allowance of the policy file waived */
+  waived: { rule: string; subject: string; justification: string }[];
 }
 
 export interface ReportRecord {
   type: 'report';
-  /** the report as compact JSON (one NDJSON line, without the newline) */
+  /** the report as compact JSON (one NDJSON line, without the newline and without `policy`) */
   json: string;
   summary: BundleSummary;
+  /** the verdict of the policy the run that scanned the bundle had, if it had one */
+  policy?: PolicyVerdict;
 }
 
 export type BatchRecord = ReportRecord | ErrorRecord | DuplicateRecord;
@@ -102,11 +126,18 @@ export function summarize(report: Report): BundleSummary {
     permissions: report.permissions.length,
     domains: report.domains.length,
     warnings: report.warnings.length,
+    ...(report.signatures ? { signatures: { version: report.signatures.version, sha256: report.signatures.sha256 } } : {}),
   };
 }
 
-export function reportRecord(report: Report): ReportRecord {
-  return { type: 'report', json: JSON.stringify(report), summary: summarize(report) };
+export function reportRecord(report: Report, policy?: PolicyVerdict): ReportRecord {
+  return { type: 'report', json: JSON.stringify(report), summary: summarize(report), ...(policy ? { policy } : {}) };
+}
+
+/** The NDJSON line of a record (without the newline): a report line carries its verdict as `policy`. */
+export function recordLine(r: BatchRecord): string {
+  if (r.type !== 'report') return JSON.stringify(r);
+  return r.policy ? `${r.json.slice(0, -1)},"policy":${JSON.stringify(r.policy)}}` : r.json;
 }
 
 /** Parses one NDJSON line (or a stored report) into a record; throws on anything else. */
@@ -116,7 +147,11 @@ export function parseRecordJson(json: string): BatchRecord {
     if (obj.type === 'error' && typeof obj.path === 'string' && typeof obj.code === 'string') return obj as unknown as ErrorRecord;
     if (obj.type === 'duplicate' && typeof obj.path === 'string' && typeof obj.sha256 === 'string') return obj as unknown as DuplicateRecord;
     if (typeof obj.schemaVersion === 'number' && obj.input && typeof (obj.input as { sha256?: unknown }).sha256 === 'string') {
-      return { type: 'report', json, summary: summarize(obj as unknown as Report) };
+      if (obj.policy === undefined) return { type: 'report', json, summary: summarize(obj as unknown as Report) };
+      // the verdict is beside the report, not part of it: the report JSON is given back without it
+      const policy = obj.policy as PolicyVerdict;
+      delete obj.policy;
+      return { type: 'report', json: JSON.stringify(obj), summary: summarize(obj as unknown as Report), policy };
     }
   }
   throw new Error('not a trackscan report, error or duplicate record');

@@ -2,7 +2,7 @@
  * Outputs of a batch. Each sink appends records as they arrive (nothing is held until the end),
  * knows what an earlier run already wrote (so a rerun resumes), and never records one path twice.
  */
-import type { BatchRecord, BundleSummary, DuplicateRecord, ErrorRecord } from './records.js';
+import type { BatchRecord, BundleSummary, DuplicateRecord, ErrorRecord, SignaturesId } from './records.js';
 
 /** What statistics need of a record. */
 export type StatsInput = ErrorRecord | DuplicateRecord | { type: 'report'; summary: BundleSummary };
@@ -17,6 +17,12 @@ export class OutputIndex {
   readonly byPath = new Map<string, IndexEntry>();
   /** SHA-256 → the path of its report or error (duplicates are not here) */
   readonly bySha = new Map<string, { type: 'report' | 'error'; path: string }>();
+  /** the signature databases its reports were made with: SHA-256 → version */
+  readonly databases = new Map<string, string>();
+
+  addDatabase(id: SignaturesId | undefined): void {
+    if (id && !this.databases.has(id.sha256)) this.databases.set(id.sha256, id.version);
+  }
 
   add(type: BatchRecord['type'], path: string, sha256: string | undefined): void {
     this.byPath.set(path, sha256 ? { type, sha256 } : { type });
@@ -46,6 +52,12 @@ export interface Sink {
   dropErrors(paths: ReadonlySet<string>): void;
   /** appends a record; a path already recorded is ignored */
   write(record: BatchRecord): void;
+  /**
+   * Calls `onReport` with every report the output held when it was opened, as its full JSON, if
+   * the output keeps full reports (NDJSON, SQLite); false when it does not (CSV). Call it before
+   * writing.
+   */
+  forEachStoredReport(onReport: (json: string) => void): boolean;
   close(): void;
 }
 

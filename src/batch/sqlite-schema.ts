@@ -7,8 +7,33 @@
  */
 export const SQLITE_SCHEMA_VERSION = 1;
 
+/**
+ * Tables added after version 1 was first written. They only add to it, so they are created (if
+ * missing) whenever a database is opened for writing, and the schema version stays 1.
+ */
+export const SQLITE_POLICY_SCHEMA = `
+-- with --fail-on / --policy: one row per scanned bundle the policy checked
+CREATE TABLE IF NOT EXISTS policy (
+  sha256     TEXT PRIMARY KEY REFERENCES bundles (sha256) ON DELETE CASCADE,
+  passed     INTEGER NOT NULL,          -- 1 passed, 0 a rule matched
+  rules      TEXT NOT NULL,             -- the rules that matched, ';'-separated ('' when passed)
+  verdict    TEXT NOT NULL              -- the verdict as JSON: passed, rules, violations, waived
+);
+
+-- one row per (bundle, rule, what it matched); waived matches are not here
+CREATE TABLE IF NOT EXISTS policy_violations (
+  sha256  TEXT NOT NULL REFERENCES bundles (sha256) ON DELETE CASCADE,
+  rule    TEXT NOT NULL,                -- as written: 'tracker:advertising'
+  subject TEXT NOT NULL,                -- what it matched: 'tracker:google-mobile-ads'
+  message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS policy_violations_bundle ON policy_violations (sha256);
+CREATE INDEX IF NOT EXISTS policy_violations_rule ON policy_violations (rule);
+`;
+
 export const SQLITE_SCHEMA = `
--- key/value facts about the database: schema_version, tool_version
+-- key/value facts about the database: schema_version, tool_version, and one
+-- 'signatures:<sha256>' = <version> per signature database its reports were made with
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
@@ -117,4 +142,4 @@ CREATE TABLE IF NOT EXISTS errors (
 );
 CREATE INDEX IF NOT EXISTS errors_code ON errors (code);
 CREATE INDEX IF NOT EXISTS errors_sha256 ON errors (sha256);
-`;
+${SQLITE_POLICY_SCHEMA}`;

@@ -5,9 +5,9 @@
 import Database from 'better-sqlite3';
 import type { Report } from '../report/model.js';
 import { TOOL_VERSION } from '../version.js';
-import { parseRecordJson, recordPath, recordSha, type BatchRecord, type BundleSummary } from './records.js';
+import { parseRecordJson, recordPath, recordSha, type BatchRecord, type BundleSummary, type PolicyVerdict } from './records.js';
 import { OutputFormatError, OutputIndex, type Sink, type StatsInput } from './sink.js';
-import { SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
+import { SQLITE_POLICY_SCHEMA, SQLITE_SCHEMA, SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 
 type Db = Database.Database;
 
@@ -29,11 +29,16 @@ export function openResultsDb(file: string, options: { readonly?: boolean } = {}
     if (hasMeta) {
       const v = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string } | undefined;
       if (Number(v?.value) !== SQLITE_SCHEMA_VERSION) throw new OutputFormatError(`${file}: results schema version ${v?.value ?? '?'}, this trackscan writes version ${SQLITE_SCHEMA_VERSION}`);
+      if (!options.readonly) {
+        db.exec(SQLITE_POLICY_SCHEMA);
+        recordDatabases(db);
+      }
     } else if (!options.readonly) {
       db.exec(SQLITE_SCHEMA);
       const meta = db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)');
       meta.run('schema_version', String(SQLITE_SCHEMA_VERSION));
       meta.run('tool_version', TOOL_VERSION);
+      meta.run('signatures_recorded', '1');
     }
   } catch (e) {
     if (e instanceof OutputFormatError) throw e;
@@ -42,12 +47,35 @@ export function openResultsDb(file: string, options: { readonly?: boolean } = {}
   return db;
 }
 
-/** Every record of a results database; reports rebuilt from the stored JSON. */
+/**
+ * A database written before the `signatures:<sha256>` meta rows existed gets them, once, from its
+ * reports (each report names its database); later inserts keep them up to date.
+ */
+function recordDatabases(db: Db): void {
+  if (db.prepare("SELECT 1 FROM meta WHERE key = 'signatures_recorded'").get()) return;
+  db.transaction(() => {
+    const add = db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('signatures:' || ?, ?)");
+    const rows = db.prepare("SELECT DISTINCT json_extract(report, '$.signatures.sha256') AS sha256, signatures_version AS version FROM bundles").all() as { sha256: string | null; version: string }[];
+    for (const r of rows) if (r.sha256) add.run(r.sha256, r.version);
+    db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('signatures_recorded', '1')").run();
+  })();
+}
+
+/** The signature databases the reports of a results database were made with: SHA-256 → version. */
+export function databasesOf(db: Db): Map<string, string> {
+  const rows = db.prepare("SELECT substr(key, 12) AS sha256, value AS version FROM meta WHERE key LIKE 'signatures:%'").all() as { sha256: string; version: string }[];
+  return new Map(rows.map((r) => [r.sha256, r.version]));
+}
+
+/** Every record of a results database; reports rebuilt from the stored JSON, with their policy verdict. */
 export function readSqliteRecords(db: Db, onRecord: (r: BatchRecord) => void): void {
+  const hasPolicy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'policy'").get() !== undefined;
+  const verdictOf = hasPolicy ? db.prepare('SELECT verdict FROM policy WHERE sha256 = ?') : undefined;
   for (const f of db.prepare('SELECT path, sha256, status, duplicate_of FROM files ORDER BY rowid').iterate() as IterableIterator<{ path: string; sha256: string | null; status: string; duplicate_of: string | null }>) {
     if (f.status === 'scanned') {
       const b = db.prepare('SELECT report FROM bundles WHERE sha256 = ?').get(f.sha256) as { report: string } | undefined;
-      if (b) onRecord(parseRecordJson(b.report));
+      const v = verdictOf?.get(f.sha256) as { verdict: string } | undefined;
+      if (b) onRecord(v ? { ...(parseRecordJson(b.report) as Extract<BatchRecord, { type: 'report' }>), policy: JSON.parse(v.verdict) as PolicyVerdict } : parseRecordJson(b.report));
     } else if (f.status === 'error') {
       const e = db.prepare('SELECT path, sha256, size, code, message, entry FROM errors WHERE path = ?').get(f.path) as
         | { path: string; sha256: string | null; size: number | null; code: string; message: string; entry: string | null }
@@ -122,6 +150,7 @@ export class SqliteSink implements Sink {
     for (const f of this.db.prepare('SELECT path, sha256, status FROM files').iterate() as IterableIterator<{ path: string; sha256: string | null; status: string }>) {
       this.index.add(f.status === 'scanned' ? 'report' : (f.status as 'error' | 'duplicate'), f.path, f.sha256 ?? undefined);
     }
+    for (const [sha, version] of databasesOf(this.db)) this.index.addDatabase({ sha256: sha, version });
     if (onExisting) readSqliteSummaries(this.db, onExisting);
 
     const db = this.db;
@@ -136,6 +165,9 @@ export class SqliteSink implements Sink {
     const capability = db.prepare('INSERT OR IGNORE INTO capabilities (sha256, capability_id, sensitivity) VALUES (?, ?, ?)');
     const domain = db.prepare('INSERT OR IGNORE INTO domains (sha256, host, trackers) VALUES (?, ?, ?)');
     const error = db.prepare('INSERT INTO errors (path, sha256, size, code, message, entry) VALUES (?, ?, ?, ?, ?, ?)');
+    const database = db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('signatures:' || ?, ?)");
+    const policy = db.prepare('INSERT OR REPLACE INTO policy (sha256, passed, rules, verdict) VALUES (?, ?, ?, ?)');
+    const violation = db.prepare('INSERT INTO policy_violations (sha256, rule, subject, message) VALUES (?, ?, ?, ?)');
     this.insert = db.transaction((r: BatchRecord) => {
       if (r.type === 'duplicate') {
         file.run(r.path, r.sha256, 'duplicate', r.duplicateOf);
@@ -155,6 +187,11 @@ export class SqliteSink implements Sink {
         for (const p of rep.permissions) permission.run(sha, p.name, p.protectionLevel ?? null, p.maxSdkVersion ?? null, p.purpose ?? null);
         for (const c of rep.capabilities) capability.run(sha, c.id, c.sensitivity);
         for (const d of rep.domains) domain.run(sha, d.host, d.trackers.join(','));
+        database.run(rep.signatures.sha256, rep.signatures.version);
+        if (r.policy) {
+          policy.run(sha, r.policy.passed ? 1 : 0, r.policy.rules.join(';'), JSON.stringify(r.policy));
+          for (const v of r.policy.violations) violation.run(sha, v.rule, v.subject, v.message);
+        }
       }
     });
   }
@@ -172,6 +209,11 @@ export class SqliteSink implements Sink {
     for (const p of drop) this.index.delete(p);
   }
 
+  forEachStoredReport(onReport: (json: string) => void): boolean {
+    for (const b of this.db.prepare('SELECT report FROM bundles').iterate() as IterableIterator<{ report: string }>) onReport(b.report);
+    return true;
+  }
+
   write(record: BatchRecord): void {
     const path = recordPath(record);
     if (this.index.byPath.has(path)) return;
@@ -183,6 +225,7 @@ export class SqliteSink implements Sink {
     }
     this.insert(record);
     this.index.add(record.type, path, recordSha(record));
+    if (record.type === 'report') this.index.addDatabase(record.summary.signatures);
   }
 
   close(): void {

@@ -16,9 +16,10 @@ import type { ConfidenceLevel } from '../batch/stats.js';
 import { TrackscanError } from '../errors.js';
 import { FORMAT_NAMES, getFormat } from '../report/formats.js';
 import type { Report } from '../report/model.js';
-import type { PolicyResult } from '../report/policy.js';
+import type { Policy, PolicyResult } from '../report/policy.js';
 import type { Scanner } from '../scan.js';
-import { loadSignaturesWithUserDirs } from '../signatures/load.js';
+import { loadSignatures, loadSignaturesWithUserDirs } from '../signatures/load.js';
+import type { SignatureDatabase } from '../signatures/types.js';
 import { registerSignatureCommands } from './signatures.js';
 import { TOOL_VERSION } from '../version.js';
 import { EXIT_INPUT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCode } from './exit-codes.js';
@@ -259,9 +260,20 @@ type PolicyCheck = (report: Report) => PolicyResult & { verdict: string };
  * undefined when neither is given. Throws PolicyError (usage).
  */
 async function readPolicy(opts: ScanCliOptions, scanner: Scanner): Promise<PolicyCheck | undefined> {
+  const policy = await readPolicyRules(opts, scanner.db);
+  if (!policy) return undefined;
+  const { evaluatePolicy, formatPolicyResult } = await import('../report/policy.js');
+  return (report) => {
+    const result = evaluatePolicy(policy, report);
+    return { ...result, verdict: formatPolicyResult(result) };
+  };
+}
+
+/** The policy of --fail-on and --policy, checked against the tracker ids of `db`; undefined when neither is given. */
+async function readPolicyRules(opts: ScanCliOptions, db: Pick<SignatureDatabase, 'sdks'>): Promise<Policy | undefined> {
   if (!opts.failOn.length && !opts.policy) return undefined;
-  const { EMPTY_POLICY, PolicyError, evaluatePolicy, formatPolicyResult, mergePolicies, parsePolicy, parsePolicyFile } = await import('../report/policy.js');
-  const parseOptions = { knownTrackers: new Set(scanner.db.sdks.map((s) => s.id)) };
+  const { EMPTY_POLICY, PolicyError, mergePolicies, parsePolicy, parsePolicyFile } = await import('../report/policy.js');
+  const parseOptions = { knownTrackers: new Set(db.sdks.map((s) => s.id)) };
   let policy = opts.failOn.length ? parsePolicy(opts.failOn, parseOptions) : EMPTY_POLICY;
   if (opts.policy) {
     let text: string;
@@ -272,10 +284,7 @@ async function readPolicy(opts: ScanCliOptions, scanner: Scanner): Promise<Polic
     }
     policy = mergePolicies(policy, parsePolicyFile(text, parseOptions, /\.ya?ml$/i.test(opts.policy) ? 'yaml' : 'json'));
   }
-  return (report) => {
-    const result = evaluatePolicy(policy, report);
-    return { ...result, verdict: formatPolicyResult(result) };
-  };
+  return policy;
 }
 
 interface ScanCliOptions {
@@ -318,8 +327,15 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
   if (!formatDefaulted && opts.format !== 'ndjson' && opts.format !== 'csv') {
     return usage(`--format ${opts.format} is for one bundle; a batch writes ndjson (one report per line), csv, or SQLite (--db)`);
   }
-  if (opts.failOn.length || opts.policy) return usage('--fail-on and --policy gate one bundle at a time (a review); a batch records results for analysis');
-  if (opts.signatures.length) return usage('--signatures applies to one bundle for now; batch workers load the built-in database');
+  // the database and the policy are checked once, here; the workers get them validated
+  let signatures: SignatureDatabase;
+  let policy: Policy | undefined;
+  try {
+    signatures = opts.signatures.length ? loadSignaturesWithUserDirs(opts.signatures) : loadSignatures();
+    policy = await readPolicyRules(opts, signatures);
+  } catch (e) {
+    return usage(e instanceof TrackscanError ? describeError(e.file ?? '', e) : (e as Error).message);
+  }
   const format = opts.format === 'csv' ? 'csv' : 'ndjson';
   const positive = (name: string, v: string | undefined, integer: boolean): number | undefined => {
     if (v === undefined) return undefined;
@@ -368,12 +384,14 @@ async function runBatchCommand(inputs: string[], opts: ScanCliOptions, formatDef
         timing: opts.timing,
         ...(limits ? { limits } : {}),
         minConfidence: opts.minConfidence,
+        signatures,
+        ...(policy ? { policy } : {}),
       },
       { stdout: io.stdout, stderr: io.stderr, stderrIsTTY: io.stderrIsTTY, signal: io.signal },
     );
     if (!opts.quiet) io.stderr(renderBatchSummary(result, nWorkers));
     if (result.interrupted) return EXIT_INTERRUPTED;
-    return exitCode({ inputsFailed: result.stats.failed });
+    return exitCode({ inputsFailed: result.stats.failed, policyFailed: (result.policy?.matched.length ?? 0) > 0 });
   } catch (e) {
     return outputProblem(io, e);
   }

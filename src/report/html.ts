@@ -16,7 +16,7 @@
  * Layout follows the view model (view-model.ts), which the Markdown renderer shares.
  */
 import type { Report } from './model.js';
-import { buildViewModel, visible, type AccessCard, type EvidenceView, type TrackerView, type ViewModel } from './view-model.js';
+import { buildViewModel, visible, type AccessCard, type EvidenceView, type ObfuscationView, type StatusView, type TrackerView, type UseView, type ViewModel } from './view-model.js';
 
 export interface HtmlOptions {
   /** page title; defaults to "<app> — trackscan report" */
@@ -75,12 +75,13 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
 <p class="subtitle">${vm.subtitle}</p>
 <p class="summary">${vm.summary}</p>
 ${vm.notices.map((n) => html`<p class="notice">${n}</p>`)}
-<nav aria-label="Sections"><a href="#access">What it can access</a> · <a href="#trackers">Trackers</a>${vm.privacy ? html` · <a href="#privacy">Declared vs detected</a>` : ''} · <a href="#permissions">Permissions</a> · <a href="#hosts">Host names</a> · <a href="#identity">Identity</a>${vm.warnings.length ? html` · <a href="#warnings">Warnings</a>` : ''} · <a href="#limits">Limits</a></nav>
+<nav aria-label="Sections"><a href="#access">What it can access</a> · <a href="#trackers">Trackers</a>${vm.obfuscation ? html` · <a href="#code">Hidden code</a>` : ''}${vm.privacy ? html` · <a href="#privacy">Declared vs detected</a>` : ''} · <a href="#permissions">Permissions</a> · <a href="#hosts">Host names</a> · <a href="#identity">Identity</a>${vm.warnings.length ? html` · <a href="#warnings">Warnings</a>` : ''} · <a href="#limits">Limits</a></nav>
 </header>
 <main>
 ${identitySection(vm)}
 ${accessSection(vm)}
 ${trackersSection(vm)}
+${vm.obfuscation ? codeSection(vm.obfuscation) : ''}
 ${vm.privacy ? privacySection(vm.privacy) : ''}
 ${permissionsSection(vm)}
 ${hostsSection(vm)}
@@ -124,13 +125,22 @@ function accessCard(c: AccessCard): Html {
 <h3><span class="dot" aria-hidden="true"></span>${c.title} <span class="badge">${c.sensitivity} sensitivity</span></h3>
 <p class="basis">Because of: <span class="mono">${c.basis.join(', ')}</span></p>
 <p>${c.description}</p>
+${c.usedBy ? usersBlock(c.usedBy, c.usedBySummary ?? '') : c.usedBySummary ? html`<p class="used-by muted">${c.usedBySummary}</p>` : ''}
 ${c.quotes.map((q) => html`<blockquote><p>“${q.text}”</p><cite>what the app tells the user (${q.key})</cite></blockquote>`)}
 <details><summary>Evidence (${c.evidence.length})</summary>${evidenceList(c.evidence)}</details>
 </article>`;
 }
 
-function evidenceList(items: EvidenceView[]): Html {
-  return html`<ul class="evidence">${items.map((e) => html`<li>${e.text}${e.where.length ? html`<ul class="where">${e.where.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}</li>`)}</ul>`;
+/** Who uses a capability in code: each SDK, or the app's own code, with the class and method that call the API. */
+function usersBlock(users: UseView[], summary: string): Html {
+  return html`<div class="users"><p class="used-by">${summary}</p><ul class="users">${users.map(
+    (u) =>
+      html`<li class="${u.app ? 'user-app' : 'user-sdk'}"><span class="who">${u.who}</span> <span class="badge kind">${u.app ? 'the app' : 'SDK'}</span>${u.status ? html` <span class="muted">(status: ${u.status.label})</span>` : ''}: ${u.actions.join('; ')}<ul class="where">${u.sites.map((w) => html`<li class="mono">${w}</li>`)}${u.more ? html`<li>and ${u.more} more</li>` : ''}<li>API: <span class="mono">${u.apis.join(', ')}</span></li></ul></li>`,
+  )}</ul></div>`;
+}
+
+function evidenceList(items: EvidenceView[], cls = 'evidence'): Html {
+  return html`<ul class="${cls}">${items.map((e) => html`<li>${e.text}${e.where.length ? html`<ul class="where">${e.where.map((w) => html`<li class="mono">${w}</li>`)}</ul>` : ''}</li>`)}</ul>`;
 }
 
 function trackersSection(vm: ViewModel): Html {
@@ -146,12 +156,38 @@ ${vm.weakHints.length ? html`<h3 class="category">Weak hints, not counted above<
 
 function trackerCard(t: TrackerView): Html {
   return html`<article class="tracker conf-${t.confidence}" id="tracker-${slug(t.id)}">
-<h4>${t.name}${t.version ? html` <span class="version">${t.version}</span>` : ''} <span class="badge">${t.confidence} confidence</span></h4>
-<dl class="facts compact"><dt>Company</dt><dd>${t.vendor}</dd>${t.parent ? html`<dt>Parent</dt><dd>${t.parent}</dd>` : ''}${t.country ? html`<dt>Country</dt><dd>${t.country.name} (${t.country.code})</dd>` : ''}<dt>Categories</dt><dd>${t.categories.join(', ')}</dd><dt>Confidence</dt><dd>${t.confidence}: ${t.confidenceText}</dd></dl>
+<h4>${t.name}${t.version ? html` <span class="version">${t.version}</span>` : ''} <span class="badge">${t.confidence} confidence</span>${t.status ? html` ${statusBadge(t.status)}` : ''}</h4>
+<dl class="facts compact">${t.status ? html`<dt>Status</dt><dd class="status-reason"><strong>${t.status.label}</strong>: ${t.status.reason}${t.status.switchedOff.length ? html`; switched off by configuration: ${t.status.switchedOff.join(', ')}` : ''}</dd>` : ''}<dt>Company</dt><dd>${t.vendor}</dd>${t.parent ? html`<dt>Parent</dt><dd>${t.parent}</dd>` : ''}${t.country ? html`<dt>Country</dt><dd>${t.country.name} (${t.country.code})</dd>` : ''}<dt>Categories</dt><dd>${t.categories.join(', ')}</dd><dt>Confidence</dt><dd>${t.confidence}: ${t.confidenceText}</dd></dl>
 ${t.firstParty ? html`<p class="muted">The app belongs to this SDK’s vendor (first party).</p>` : ''}
 <p>${t.description}</p>
-<details><summary>Evidence (${t.evidence.length})</summary>${evidenceList(t.evidence)}${t.sources.length ? html`<p class="sources">Sources: ${t.sources.map((s, i) => html`${i ? ', ' : ''}${sourceLink(s)}`)}</p>` : ''}</details>
+<details><summary>Evidence (${t.evidence.length})</summary>${evidenceList(t.evidence)}${t.status?.evidence.length ? html`<p class="why">Why this status:</p>${evidenceList(t.status.evidence, 'status-evidence')}` : ''}${t.sources.length ? html`<p class="sources">Sources: ${t.sources.map((s, i) => html`${i ? ', ' : ''}${sourceLink(s)}`)}</p>` : ''}</details>
 </article>`;
+}
+
+/** The state as a badge: its words carry the meaning, colour only repeats it. */
+function statusBadge(s: StatusView): Html {
+  return html`<span class="badge status status-${s.state}"><span class="sr-only">status: </span>${s.label}</span>`;
+}
+
+/** Renamed code and packers: when code is hidden, "no trackers found" does not mean none. */
+function codeSection(o: ObfuscationView): Html {
+  return html`<section id="code">
+<h2>Hidden or renamed code <span class="badge obf obf-${o.level}">${o.label}</span></h2>
+${o.note ? html`<p class="notice">${o.note}</p>` : ''}
+<p>${o.measure}</p>
+${
+  o.packers.length
+    ? html`<h3>Packers and protectors</h3><ul class="evidence">${o.packers.map(
+        (p) => html`<li><strong>${p.name}</strong> (${p.vendor}), a ${p.kind}: found ${p.found.join(', ')}${p.source ? html` <span class="sources">(${sourceLink(p.source)})</span>` : ''}</li>`,
+      )}</ul>`
+    : ''
+}
+${
+  o.packages.length
+    ? html`<table><caption>Packages with the most renamed classes</caption><thead><tr><th scope="col">Package</th><th scope="col">Classes</th><th scope="col">Renamed</th></tr></thead><tbody>${o.packages.map((p) => html`<tr><td class="mono">${p.name}</td><td>${p.classes}</td><td>${p.shortNamed}</td></tr>`)}</tbody></table>`
+    : ''
+}
+</section>`;
 }
 
 /** Source URLs come from the signature database, never from the bundle; only https links are made. */
@@ -202,7 +238,8 @@ function privacySection(p: NonNullable<ViewModel['privacy']>): Html {
 <tr><th scope="row">Tracking</th><td>${p.declaresTracking ? 'yes' : 'no'}</td><td>${p.detectedDomains.length ? 'tracking SDKs found' : ''}</td></tr>
 <tr><th scope="row">Tracking domains</th><td>${p.declaredDomains.length ? html`<ul class="plain">${p.declaredDomains.map((d) => html`<li class="mono">${d}</li>`)}</ul>` : 'none'}</td><td>${p.detectedDomains.length ? html`<ul class="plain">${p.detectedDomains.map((d) => html`<li class="mono">${d}</li>`)}</ul>` : 'none'}</td></tr>
 </tbody></table>
-${p.checks.length ? html`<h3>Discrepancies (${p.checks.length})</h3><ul class="checks">${p.checks.map((c) => html`<li><strong>${c.kind.replace(/-/g, ' ')}</strong>: ${c.message}</li>`)}</ul>` : html`<p>No discrepancy found.</p>`}
+${p.checks.length ? html`<h3>Discrepancies (${p.checks.length})</h3><ul class="checks">${p.checks.map((c) => html`<li><strong>${c.kind.replace(/-/g, ' ')}</strong>: ${c.message}</li>`)}</ul>` : p.requiredReasons.length ? '' : html`<p>No discrepancy found.</p>`}
+${p.requiredReasons.length ? html`<h3>Required-reason APIs without a declared reason (${p.requiredReasons.length})</h3><ul class="checks">${p.requiredReasons.map((m) => html`<li>${m}</li>`)}</ul>` : ''}
 ${
   p.collected.length
     ? html`<h3>Data the manifests say is collected</h3><table><thead><tr><th scope="col">Data type</th><th scope="col">Linked to the user</th><th scope="col">Used to track</th><th scope="col">Purposes</th><th scope="col">Manifest</th></tr></thead><tbody>${p.collected.map(
@@ -229,12 +266,13 @@ function permissionsSection(vm: ViewModel): Html {
 <h2>${ios ? 'Permissions the app can ask for' : 'Permissions'} (${vm.permissions.length})</h2>
 ${
   vm.permissions.length
-    ? html`<table class="permissions"><thead><tr><th scope="col">${ios ? 'Usage key' : 'Permission'}</th><th scope="col">${ios ? 'What the app tells the user' : 'Protection level'}</th><th scope="col">Meaning</th></tr></thead><tbody>${vm.permissions.map(
+    ? html`<table class="permissions"><thead><tr><th scope="col">${ios ? 'Usage key' : 'Permission'}</th><th scope="col">${ios ? 'What the app tells the user' : 'Protection level'}</th><th scope="col">Meaning</th><th scope="col">Used in code</th></tr></thead><tbody>${vm.permissions.map(
         (p) =>
-          html`<tr class="${p.protectionLevel === 'dangerous' ? 'dangerous' : ''}"><td class="mono">${p.short}${p.maxSdkVersion !== undefined ? html`<br><span class="muted">up to API ${p.maxSdkVersion}</span>` : ''}</td><td>${ios ? (p.purpose !== undefined ? html`“${p.purpose}”` : '') : (p.protectionLevel ?? 'unknown')}</td><td>${p.meaning ?? ''}</td></tr>`,
+          html`<tr class="${p.protectionLevel === 'dangerous' ? 'dangerous' : ''}"><td class="mono">${p.short}${p.maxSdkVersion !== undefined ? html`<br><span class="muted">up to API ${p.maxSdkVersion}</span>` : ''}</td><td>${ios ? (p.purpose !== undefined ? html`“${p.purpose}”` : '') : (p.protectionLevel ?? 'unknown')}</td><td>${p.meaning ?? ''}</td><td>${p.exercisedBy ? html`by ${p.exercisedBy.join(', ')}` : p.exercised === false ? html`<strong>never</strong>: no code found using it` : ''}</td></tr>`,
       )}</tbody></table>`
     : html`<p>None.</p>`
 }
+${vm.unexercised.length ? html`<p>${vm.unexercised.length} requested permission${vm.unexercised.length === 1 ? ' is' : 's are'} never exercised in code: <span class="mono">${vm.unexercised.join(', ')}</span>.</p>` : ''}
 ${ios ? '' : html`<p class="muted">Dangerous permissions need the user’s consent at run time; normal ones are granted at install.</p>`}
 </section>`;
 }
@@ -271,8 +309,8 @@ function slug(s: string): string {
 }
 
 const STYLE = `
-:root { --fg: #1b1b1b; --muted: #5c5c5c; --bg: #fff; --card: #f7f7f5; --line: #d9d9d4; --high: #b2182b; --medium: #c77700; --low: #6b6b6b; --accent: #1f4e79; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e3; --muted: #a5a5a0; --bg: #161616; --card: #212121; --line: #3a3a3a; --high: #ef6f6c; --medium: #e0a23a; --low: #9a9a9a; --accent: #8cb8e6; } }
+:root { --fg: #1b1b1b; --muted: #5c5c5c; --bg: #fff; --card: #f7f7f5; --line: #d9d9d4; --high: #b2182b; --medium: #c77700; --low: #6b6b6b; --accent: #1f4e79; --ok: #2e6b30; --on-strong: #fff; }
+@media (prefers-color-scheme: dark) { :root { --fg: #e8e8e3; --muted: #a5a5a0; --bg: #161616; --card: #212121; --line: #3a3a3a; --high: #ef6f6c; --medium: #e0a23a; --low: #9a9a9a; --accent: #8cb8e6; --ok: #7cc47f; --on-strong: #161616; } }
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0 auto; max-width: 62rem; padding: 1.5rem 1.25rem 3rem; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
@@ -302,6 +340,23 @@ nav { font-size: 0.9rem; color: var(--muted); }
 .badge { font-size: 0.72rem; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; border: 1px solid var(--line); border-radius: 3px; padding: 0.05rem 0.35rem; vertical-align: middle; color: var(--muted); white-space: nowrap; }
 .conf-high .badge { color: var(--high); border-color: var(--high); }
 .conf-medium .badge { color: var(--medium); border-color: var(--medium); }
+.sr-only { position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.tracker .badge.status { border-width: 2px; }
+.tracker .status-active { background: var(--high); border-color: var(--high); color: var(--on-strong); }
+.tracker .status-disabled { background: var(--ok); border-color: var(--ok); color: var(--on-strong); }
+.tracker .status-unreferenced { color: var(--fg); border-color: var(--muted); }
+.tracker .status-unknown { color: var(--muted); border-color: var(--muted); border-style: dashed; }
+.status-reason strong { font-weight: 600; }
+.users { margin: 0.5rem 0; }
+.used-by { font-weight: 600; margin: 0.3rem 0; }
+ul.users { padding-left: 1.2rem; margin: 0.2rem 0; overflow-wrap: anywhere; }
+ul.users > li { margin: 0.25rem 0; }
+.users .who { font-weight: 600; }
+.user-app .badge.kind { color: var(--fg); border-color: var(--fg); }
+.why { margin: 0.5rem 0 0; font-weight: 600; }
+h2 .badge.obf { font-size: 0.7rem; }
+.obf-heavy, .obf-hidden { color: var(--high); border-color: var(--high); }
+caption { text-align: left; font-weight: 600; padding: 0.3rem 0; }
 .tracker { margin: 0.7rem 0; }
 .tracker .version { font-weight: normal; color: var(--muted); }
 blockquote { margin: 0.6rem 0; padding: 0.4rem 0.8rem; border-left: 3px solid var(--accent); background: var(--bg); }
@@ -309,7 +364,7 @@ blockquote p { margin: 0; font-style: italic; overflow-wrap: anywhere; }
 blockquote cite { display: block; overflow-wrap: anywhere; font-size: 0.82rem; color: var(--muted); font-style: normal; }
 details { margin-top: 0.5rem; }
 summary { cursor: pointer; color: var(--accent); font-weight: 600; }
-ul.evidence { padding-left: 1.2rem; margin: 0.4rem 0; overflow-wrap: anywhere; }
+ul.evidence, ul.status-evidence { padding-left: 1.2rem; margin: 0.4rem 0; overflow-wrap: anywhere; }
 ul.where, ul.plain { list-style: none; padding-left: 0; margin: 0.15rem 0; }
 ul.where li { color: var(--muted); }
 .sources { font-size: 0.85rem; overflow-wrap: anywhere; }
@@ -335,6 +390,8 @@ footer { margin-top: 3rem; border-top: 1px solid var(--line); color: var(--muted
   .card, .tracker, tr, blockquote, figure { break-inside: avoid; }
   details::details-content { content-visibility: visible; display: contents; }
   summary { color: #000; }
+  .tracker .badge.status { background: none; color: #000; border-color: #000; }
+  .tracker .status-unknown { border-style: dashed; }
   a { color: #000; text-decoration: none; }
 }
 `;

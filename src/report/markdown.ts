@@ -9,7 +9,7 @@
  * characters are shown as `\u{…}` (view-model.ts `visible`).
  */
 import type { Report } from './model.js';
-import { buildViewModel, visible, type TrackerView } from './view-model.js';
+import { buildViewModel, visible, type StatusView, type TrackerView, type UseView } from './view-model.js';
 
 export interface MarkdownOptions {
   /** heading level of the title (default 2, so the report fits under a document title) */
@@ -61,6 +61,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   for (const c of vm.access) {
     line(`- **${mdText(c.title)}** (${c.sensitivity}) — ${mdText(c.description)} From: ${c.basis.map(mdCode).join(', ')}`);
     for (const q of c.quotes) line(`  - the app tells the user: “${mdText(q.text)}” (${mdCode(q.key)})`);
+    if (c.usedBySummary) line(`  - ${mdText(c.usedBySummary)}`);
+    for (const u of c.usedBy ?? []) line(`    - ${useLine(u)}`);
   }
   if (vm.alsoAccess.length) line(`- Also: ${mdText(vm.alsoAccess.join(', ').toLowerCase())}`);
   line();
@@ -70,19 +72,29 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (vm.trackerCount) {
     line(`By category: ${vm.chart.map((c) => `${mdText(c.title)} ${c.count}`).join(' · ')}`);
     line();
-    line('| Tracker | Company | Category | Confidence | Evidence |');
-    line('| --- | --- | --- | --- | --- |');
+    line('| Tracker | Company | Category | Confidence | Status | Evidence |');
+    line('| --- | --- | --- | --- | --- | --- |');
     for (const g of vm.trackerGroups) for (const t of g.trackers) line(trackerRow(t, g.title));
     line();
   }
   const extra = (title: string, list: TrackerView[]) => {
     if (!list.length) return;
-    line(`${mdText(title)}: ${list.map((t) => `${mdText(t.name)} (${mdText(t.vendor)}${t.evidence[0] ? `; ${mdText(t.evidence[0].text)}` : ''})`).join('; ')}`);
+    line(`${mdText(title)}: ${list.map((t) => `${mdText(t.name)} (${mdText(t.vendor)}${t.status ? `; ${statusText(t.status)}` : ''}${t.evidence[0] ? `; ${mdText(t.evidence[0].text)}` : ''})`).join('; ')}`);
     line();
   };
   extra('Consent management (not trackers)', vm.consent);
   extra('Other libraries (not trackers)', vm.libraries);
   extra('Weak hints (the code refers to these SDKs but does not contain them)', vm.weakHints);
+
+  const o = vm.obfuscation;
+  if (o) {
+    line(`${h(1)}Hidden or renamed code: ${mdText(o.label)}`);
+    line();
+    line(mdText(o.measure));
+    for (const p of o.packers) line(`- **${mdText(p.name)}** (${mdText(p.vendor)}), a ${p.kind}: found ${p.found.map(mdCode).join(', ')}`);
+    if (o.packages.length && o.level !== 'none') line(`- most renamed packages: ${o.packages.map((p) => `${mdCode(p.name)} (${p.shortNamed} of ${p.classes})`).join(', ')}`);
+    line();
+  }
 
   if (vm.privacy) {
     const p = vm.privacy;
@@ -91,7 +103,8 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     line(`${p.manifests.length} privacy manifest${p.manifests.length === 1 ? '' : 's'}; tracking declared: ${p.declaresTracking ? 'yes' : 'no'}; tracking domains declared: ${p.declaredDomains.length ? p.declaredDomains.map(mdCode).join(', ') : 'none'}; tracker hosts found: ${p.detectedDomains.length ? p.detectedDomains.map(mdCode).join(', ') : 'none'}.`);
     line();
     for (const c of p.checks) line(`- ${mdText(c.message)}`);
-    if (!p.checks.length) line('No discrepancy found.');
+    for (const m of p.requiredReasons) line(`- ${mdText(m)}`);
+    if (!p.checks.length && !p.requiredReasons.length) line('No discrepancy found.');
     line();
   }
 
@@ -104,6 +117,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     if (sensitivePerms.length) line(`Dangerous (the user is asked): ${sensitivePerms.map((p) => mdCode(p.short)).join(', ')}`);
     const others = vm.permissions.filter((p) => !sensitivePerms.includes(p));
     if (others.length) line(`Others: ${others.map((p) => mdCode(p.short) + (p.protectionLevel ? ` (${mdText(p.protectionLevel)})` : '')).join(', ')}`);
+  }
+  if (vm.unexercised.length) {
+    line();
+    line(`Never exercised in code: ${vm.unexercised.map(mdCode).join(', ')}`);
   }
   line();
 
@@ -135,5 +152,17 @@ function trackerRow(t: TrackerView, category: string): string {
     .map((e) => mdText(e.text))
     .join('; ');
   const more = t.evidence.length > 2 ? ` (+${t.evidence.length - 2} more)` : '';
-  return `| ${mdText(t.name)}${t.version ? ` ${mdText(t.version)}` : ''} | ${mdText(who)} | ${mdText(category)} | ${t.confidence} | ${ev}${more} |`;
+  return `| ${mdText(t.name)}${t.version ? ` ${mdText(t.version)}` : ''} | ${mdText(who)} | ${mdText(category)} | ${t.confidence} | ${t.status ? statusText(t.status) : ''} | ${ev}${more} |`;
+}
+
+/** `**active**: called from the app’s code` */
+function statusText(s: StatusView): string {
+  return `**${mdText(s.label)}**: ${mdText(s.reason)}${s.switchedOff.length ? `; switched off by configuration: ${mdText(s.switchedOff.join(', '))}` : ''}`;
+}
+
+/** `used by **Phunware Location SDK** (SDK; active): scans for … — `classes.dex: com.phunware.azul.AzulBeaconScanner.start`` */
+function useLine(u: UseView): string {
+  const kind = u.app ? '' : ` (SDK${u.status ? `; ${mdText(u.status.label)}` : ''})`;
+  const more = u.more ? ` and ${u.more} more` : '';
+  return `**${mdText(u.who)}**${kind}: ${mdText(u.actions.join('; '))} — ${u.sites.map(mdCode).join(', ')}${more}`;
 }

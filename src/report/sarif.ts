@@ -18,14 +18,25 @@
  *   `<rule id>|<app id>|<finding key>` (tracker id, capability id, check kind and tracker or
  *   domain, flag name): never of paths, versions or evidence, so a finding keeps its identity
  *   from one version of the app to the next and across file names.
- * - Bundle warnings (unreadable entries, parser anomalies) are `toolExecutionNotifications`.
+ * - What the text report says about a finding is in its `properties` too: a tracker's `status`
+ *   (`active`, `disabled`, `unreferenced`, `unknown`), `statusReason` and `switchedOff` (parts a
+ *   partial switch turns off); a capability's `usedBy` (each SDK, or `app` for the app's own code,
+ *   with what it does, the APIs and the calling classes), whose call sites (`classes.dex`,
+ *   `com.phunware.azul.AzulBeaconScanner.start`) are `relatedLocations` as well. The message text
+ *   repeats both in words, for a reviewer reading the alert. Wording comes from the view model
+ *   (view-model.ts), so SARIF, HTML and Markdown say the same thing.
+ * - Bundle warnings (unreadable entries, parser anomalies) are `toolExecutionNotifications`; so is
+ *   hidden or heavily renamed code (`hidden-code`), which limits what the scan could see. The run's
+ *   `properties.obfuscation` has the measure and the packers; `properties.permissionsNotExercised`
+ *   the requested permissions no code uses.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Provenance } from '../evidence/types.js';
 import { FINDING_KINDS, findings, type FindingKind } from './findings.js';
-import type { Report } from './model.js';
+import type { Report, ReportCapability, ReportTracker } from './model.js';
+import { statusView, useView, usedBySummary } from './view-model.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'trackscanFinding/v1';
@@ -77,35 +88,45 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Json {
     return i;
   };
 
+  const trackers = new Map(report.trackers.map((t) => [t.id, t]));
+  const capabilities = new Map(report.capabilities.map((c) => [c.id, c]));
   const results = findings(report).map((f) => {
     const d = FINDING_KINDS[f.kind];
     const [first, ...rest] = dedupe(f.locations);
     const location: Json = { physicalLocation: { artifactLocation: { uri: bundleUri, index: 0 } } };
     if (first) location.logicalLocations = [logical(first)];
-    const related = [first, ...rest].filter((p): p is Provenance => !!p).map((p, i) => ({
-      id: i,
+    const related = [first, ...rest].filter((p): p is Provenance => !!p).map((p) => ({
       physicalLocation: { artifactLocation: { uri: entryUri(p.entry), index: entryArtifact(p.entry) } },
       message: { text: p.location ? `${p.entry}: ${p.location}` : p.entry },
     }));
+    const tracker = f.kind === 'tracker' || f.kind === 'tracker-weak-hint' || f.kind === 'consent-platform' || f.kind === 'library' ? trackers.get(f.key) : undefined;
+    const capability = f.kind === 'capability' ? capabilities.get(f.key) : undefined;
+    const extra = tracker ? trackerExtra(tracker, trackers) : capability ? capabilityExtra(capability, trackers) : undefined;
+    for (const site of extra?.sites ?? []) {
+      related.push({ physicalLocation: { artifactLocation: { uri: entryUri(site.at.entry), index: entryArtifact(site.at.entry) } }, message: { text: site.text } });
+    }
     return {
       ruleId: d.ruleId,
       ruleIndex: ruleIndex.get(f.kind),
       kind: 'fail',
       level: f.level,
-      message: { text: f.message },
+      message: { text: extra?.message ? `${f.message} ${extra.message}` : f.message },
       locations: [location],
-      ...(related.length ? { relatedLocations: related } : {}),
+      ...(related.length ? { relatedLocations: related.map((r, id) => ({ id, ...r })) } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: fingerprint(d.ruleId, report.app.id, f.key) },
-      properties: f.properties,
+      properties: { ...f.properties, ...extra?.properties },
     };
   });
 
-  const notifications = report.warnings.map((w) => ({
+  const notifications: Json[] = report.warnings.map((w) => ({
     level: 'warning',
     message: { text: w.entry ? `${w.entry}: ${w.message}` : w.message },
     descriptor: { id: w.code },
     ...(w.entry ? { locations: [{ physicalLocation: { artifactLocation: { uri: entryUri(w.entry), index: entryArtifact(w.entry) } } }] } : {}),
   }));
+  const o = report.obfuscation;
+  if (o?.note) notifications.push({ level: 'warning', message: { text: `Hidden code: ${o.note}` }, descriptor: { id: 'hidden-code' } });
+  const notExercised = report.permissions.filter((p) => p.exercised === false).map((p) => p.name);
 
   return {
     $schema: SARIF_SCHEMA_URI,
@@ -135,10 +156,59 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Json {
           platform: report.platform,
           app: report.app,
           reportSchemaVersion: report.schemaVersion,
+          ...(o
+            ? {
+                obfuscation: {
+                  level: o.level,
+                  classes: o.classes,
+                  shortNamedShare: o.shortNamedShare,
+                  classesInRenamedPackages: o.classesInRenamedPackages,
+                  packers: o.packers.map((p) => ({ id: p.id, name: p.name, vendor: p.vendor, kind: p.kind, found: p.found })),
+                  ...(o.note ? { note: o.note } : {}),
+                },
+              }
+            : {}),
+          ...(notExercised.length ? { permissionsNotExercised: notExercised } : {}),
         },
       },
     ],
   };
+}
+
+interface Extra {
+  message?: string;
+  properties: Json;
+  /** call sites, as related locations */
+  sites?: { at: Provenance; text: string }[];
+}
+
+/** A tracker's status: `status`, `statusReason`, `switchedOff`; the message says it in words. */
+function trackerExtra(t: ReportTracker, byId: ReadonlyMap<string, ReportTracker>): Extra | undefined {
+  if (!t.status) return undefined;
+  const s = statusView(t.status, byId);
+  const off = s.switchedOff.length ? `; switched off by configuration: ${s.switchedOff.join(', ')}` : '';
+  return {
+    message: `Status: ${s.label} (${s.reason}${off}).`,
+    properties: { status: s.state, statusReason: s.reason, ...(s.switchedOff.length ? { switchedOff: s.switchedOff } : {}) },
+  };
+}
+
+/** Who uses a capability in code: `usedBy`, the call sites as related locations, and a sentence naming SDKs and the app. */
+function capabilityExtra(c: ReportCapability, byId: ReadonlyMap<string, ReportTracker>): Extra | undefined {
+  if (!c.usedBy?.length) return undefined;
+  const users = c.usedBy.map((u) => useView(u, byId));
+  return {
+    message: `${usedBySummary(users)} ${capitalise(users.map((u) => u.sentence).join('; '))}.`,
+    properties: {
+      usedBy: c.usedBy.map((u) => ({ by: u.by, name: u.name, ...(u.by !== 'app' ? { status: byId.get(u.by)?.status?.state ?? 'unknown' } : {}), actions: u.actions, apis: u.apis, callers: u.callers, callerCount: u.callerCount })),
+      usedByApp: users.some((u) => u.app),
+    },
+    sites: c.usedBy.flatMap((u, i) => u.locations.map((at) => ({ at, text: `${users[i].who} (${u.actions.join('; ')}): ${at.location ? `${at.entry}: ${at.location}` : at.entry}` }))),
+  };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 /** The stable identity of a finding: see the file comment. */

@@ -24,7 +24,8 @@ export function capabilityUseLines(cap: ReportCapability, dim: Style): string[] 
   return lines;
 }
 
-const EFFECTS: Record<string, string> = {
+/** What a partial switch turns off, in a few words; the HTML, Markdown and SARIF reports say it the same way. */
+export const EFFECTS: Record<string, string> = {
   'collection-off': 'data collection',
   'auto-init-off': 'automatic start',
   'auto-logging-off': 'automatic event logging',
@@ -33,7 +34,8 @@ const EFFECTS: Record<string, string> = {
   'ads-personalization-off': 'ad personalisation',
 };
 
-const STATE_LABEL = { active: 'active', disabled: 'disabled by configuration', unreferenced: 'present but never referenced', unknown: 'status unknown' } as const;
+/** A tracker's state as the reports name it. */
+export const STATE_LABEL = { active: 'active', disabled: 'disabled by configuration', unreferenced: 'present but never referenced', unknown: 'status unknown' } as const;
 
 /** One line under a tracker: is it switched on, and why we think so. */
 export function trackerStatusLine(t: ReportTracker, dim: Style, warn: Style): string | undefined {

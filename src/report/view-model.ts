@@ -7,12 +7,16 @@
  * Strings copied from the bundle (app name, class names, purpose texts, hosts) are
  * attacker-controlled; the view model keeps them as plain text and the renderers escape them.
  */
-import type { CapabilityEvidence, CapabilityFinding } from '../analysis/capabilities.js';
+import type { CapabilityUse, RequiredReasonCheck } from '../analysis/attribution.js';
+import type { CapabilityEvidence } from '../analysis/capabilities.js';
+import type { ObfuscationReport } from '../analysis/obfuscation.js';
+import type { StatusEvidence, TrackerState, TrackerStatus } from '../analysis/status.js';
 import type { TrackerFinding } from '../analysis/trackers.js';
 import type { Provenance } from '../evidence/types.js';
 
-import type { Report } from './model.js';
+import type { Report, ReportCapability, ReportPermission, ReportTracker } from './model.js';
 import { describeEvidence, evidenceLabel } from './text.js';
+import { describeUse, EFFECTS, STATE_LABEL } from './text-attribution.js';
 
 import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import { CATEGORY_TITLES, categoryTitle } from './categories.js';
@@ -57,6 +61,60 @@ export interface AccessCard {
   evidence: EvidenceView[];
   /** iOS: the purpose texts the user is shown when asked, verbatim */
   quotes: { key: string; text: string }[];
+  /** who uses it in code (SDKs first, then the app's own code); absent when no code was found using it or the code was not walked */
+  usedBy?: UseView[];
+  /** one quotable sentence: which SDKs, not the app, use it (or the app's own code), or that no code was found using it */
+  usedBySummary?: string;
+}
+
+/** One user of a capability in code: an SDK or the app's own code. */
+export interface UseView {
+  /** SDK id, or `app` for code no signature claims */
+  by: string;
+  app: boolean;
+  /** `the app’s own code`, or the SDK's name */
+  who: string;
+  /** the SDK's company, when it is a finding of the report */
+  vendor?: string;
+  /** the SDK's status, when it is a finding of the report */
+  status?: { state: TrackerState; label: string };
+  /** what the code does: `scans for Bluetooth LE devices and beacons` */
+  actions: string[];
+  /** the APIs called: `android.bluetooth.le.BluetoothLeScanner.startScan`, `CLLocationManager.startUpdatingLocation` */
+  apis: string[];
+  /** where, quotable: `classes.dex: com.phunware.azul.AzulBeaconScanner.start` (class and method; iOS: binary and selector) */
+  sites: string[];
+  /** callers beyond those listed */
+  more: number;
+  /** the text report's line: `Phunware Location SDK: scans for … (in com.phunware.azul.AzulBeaconScanner)` */
+  sentence: string;
+}
+
+/** Whether a tracker is switched on, and why we think so. */
+export interface StatusView {
+  state: TrackerState;
+  /** `active`, `disabled by configuration`, `present but never referenced`, `status unknown` */
+  label: string;
+  /** why, in plain language */
+  reason: string;
+  /** parts a partial switch turns off while the SDK stays on: `advertising ID` */
+  switchedOff: string[];
+  /** what the status rests on: switches, auto-start components, who refers to it */
+  evidence: EvidenceView[];
+}
+
+/** How much of the code is renamed, and packers that hide it (Android). */
+export interface ObfuscationView {
+  level: ObfuscationReport['level'];
+  /** `no renaming found`, `some code renamed`, `heavily renamed`, `code hidden` */
+  label: string;
+  /** the measure, one sentence */
+  measure: string;
+  /** set when code is hidden or heavily renamed: "no trackers found" does not mean none */
+  note?: string;
+  packers: { name: string; vendor: string; kind: 'packer' | 'protector'; found: string[]; source: string }[];
+  /** packages with the most renamed classes */
+  packages: { name: string; classes: number; shortNamed: number }[];
 }
 
 export interface TrackerView {
@@ -72,6 +130,8 @@ export interface TrackerView {
   confidence: 'high' | 'medium' | 'low';
   confidenceText: string;
   firstParty: boolean;
+  /** whether it is switched on; absent when the analysis gave none */
+  status?: StatusView;
   evidence: EvidenceView[];
   sources: string[];
 }
@@ -92,6 +152,10 @@ export interface PermissionView {
   maxSdkVersion?: number;
   purpose?: string;
   where: string;
+  /** set when some API of our data needs this permission and the code was walked: whether code uses it */
+  exercised?: boolean;
+  /** who exercises it: SDK names, `the app’s own code` */
+  exercisedBy?: string[];
 }
 
 export interface PrivacyView {
@@ -100,6 +164,8 @@ export interface PrivacyView {
   declaredDomains: string[];
   detectedDomains: string[];
   checks: { kind: string; message: string }[];
+  /** required-reason APIs a binary uses without a declared reason */
+  requiredReasons: string[];
   collected: { manifest: string; type: string; linked?: boolean; tracking?: boolean; purposes: string[] }[];
 }
 
@@ -125,6 +191,10 @@ export interface ViewModel {
   libraries: TrackerView[];
   chart: { category: string; title: string; count: number }[];
   permissions: PermissionView[];
+  /** requested permissions no code exercises (short names) */
+  unexercised: string[];
+  /** Android: renamed code and packers */
+  obfuscation?: ObfuscationView;
   privacy?: PrivacyView;
   domains: { host: string; trackers: string[]; where: string }[];
   details: Fact[];
@@ -136,6 +206,8 @@ export interface ViewModel {
 export function buildViewModel(report: Report): ViewModel {
   const a = report.app;
   const platform = report.platform === 'ios' ? 'iOS' : 'Android';
+  const byId: TrackerIndex = new Map(report.trackers.map((t) => [t.id, t]));
+  const trackerView = (t: ReportTracker) => toTrackerView(t, byId);
   const strong = report.trackers.filter((t) => isTracker(t) && t.confidence !== 'low');
   // a tracker is listed once, under its first tracking category
   const primary = (t: TrackerFinding) => t.categories.find((c) => !NON_TRACKING.has(c)) ?? t.categories[0];
@@ -167,6 +239,7 @@ export function buildViewModel(report: Report): ViewModel {
     notices.push('The main executable is FairPlay-encrypted (an App Store download): its own classes and strings could not be read. Frameworks, plists and privacy manifests were. Scan a decrypted copy to see the rest.');
   }
   if (report.signing && report.signing.certificates.length === 0) notices.push('The bundle is not signed: it cannot be installed as it is, and its origin cannot be checked.');
+  if (report.obfuscation?.note) notices.push(`Hidden code: ${report.obfuscation.note}`);
 
   const privacy = report.ios
     ? {
@@ -175,6 +248,7 @@ export function buildViewModel(report: Report): ViewModel {
         declaredDomains: report.ios.declaredVsDetected.declaredTrackingDomains,
         detectedDomains: report.ios.declaredVsDetected.detectedTrackingDomains,
         checks: report.ios.declaredVsDetected.checks.map((c) => ({ kind: c.kind, message: c.message })),
+        requiredReasons: (report.ios.requiredReasonApis ?? []).filter((c) => !c.ok).map(requiredReasonMessage),
         collected: report.ios.privacyManifests.flatMap((m) =>
           m.collectedDataTypes.map((d) => ({
             manifest: m.path,
@@ -206,7 +280,7 @@ export function buildViewModel(report: Report): ViewModel {
       validity: `${c.validFrom.slice(0, 10)} to ${c.validTo.slice(0, 10)}`,
     })),
     notices,
-    access: sensitive.map(accessCard),
+    access: sensitive.map((c) => accessCard(c, byId, report.permissions)),
     alsoAccess: report.capabilities.filter((c) => c.sensitivity === 'low').map((c) => c.title),
     trackerGroups,
     trackerCount: strong.length,
@@ -224,7 +298,11 @@ export function buildViewModel(report: Report): ViewModel {
       ...(p.maxSdkVersion !== undefined ? { maxSdkVersion: p.maxSdkVersion } : {}),
       ...(p.purpose !== undefined ? { purpose: p.purpose } : {}),
       where: where(p.provenance),
+      ...(p.exercised !== undefined ? { exercised: p.exercised } : {}),
+      ...(p.exercisedBy?.length ? { exercisedBy: p.exercisedBy.map(whoUses) } : {}),
     })),
+    unexercised: report.permissions.filter((p) => p.exercised === false).map((p) => p.name.replace(/^android\.permission\./, '')),
+    ...(report.obfuscation ? { obfuscation: obfuscationView(report.obfuscation) } : {}),
     ...(privacy ? { privacy } : {}),
     domains,
     details: details(report),
@@ -249,7 +327,13 @@ function summary(trackers: number, companies: number, sensitive: number, report:
   return `This app contains ${t} and ${c}.${hosts ? ` Its code names ${plural(hosts, 'host')} belonging to trackers.` : ''}`;
 }
 
-function accessCard(c: CapabilityFinding): AccessCard {
+type TrackerIndex = ReadonlyMap<string, ReportTracker>;
+
+function accessCard(c: ReportCapability, byId: TrackerIndex, permissions: readonly ReportPermission[]): AccessCard {
+  const users = c.usedBy?.length ? c.usedBy.map((u) => useView(u, byId)) : undefined;
+  // no user, and every permission behind it is one the walk could check and found unused
+  const behind = c.evidence.map((e) => (e.kind === 'permission' ? permissions.find((p) => p.name === e.permission) : undefined));
+  const unused = !users && behind.length > 0 && behind.every((p) => p?.exercised === false);
   return {
     id: c.id,
     title: c.title,
@@ -258,7 +342,99 @@ function accessCard(c: CapabilityFinding): AccessCard {
     basis: [...new Set(c.evidence.map(evidenceLabel))],
     evidence: c.evidence.map(capabilityEvidence),
     quotes: c.evidence.flatMap((e) => (e.kind === 'usage-key' && e.purpose ? [{ key: e.key, text: e.purpose }] : [])),
+    ...(users ? { usedBy: users, usedBySummary: usedBySummary(users) } : unused ? { usedBySummary: 'No code in the app was found using it: the permissions it rests on are never exercised.' } : {}),
   };
+}
+
+/** `the app’s own code` or the SDK's name, as the text report says it. */
+export function whoUses(u: CapabilityUse): string {
+  return u.by === 'app' ? 'the app’s own code' : u.name;
+}
+
+/** A user of a capability, with the call sites a journalist can quote. */
+export function useView(u: CapabilityUse, byId: TrackerIndex = new Map()): UseView {
+  const t = u.by === 'app' ? undefined : byId.get(u.by);
+  return {
+    by: u.by,
+    app: u.by === 'app',
+    who: whoUses(u),
+    ...(t ? { vendor: t.parent ?? t.vendor } : {}),
+    ...(t?.status ? { status: { state: t.status.state, label: STATE_LABEL[t.status.state] } } : {}),
+    actions: u.actions,
+    apis: u.apis.map((a) => a.replace(/^ios:/, '')),
+    sites: u.locations.map(where),
+    more: Math.max(0, u.callerCount - u.locations.length),
+    sentence: describeUse(u),
+  };
+}
+
+/** Who uses a capability, in one sentence: the SDKs by name and whether the app's own code does. */
+export function usedBySummary(users: readonly { app: boolean; who: string }[]): string {
+  const sdks = users.filter((u) => !u.app).map((u) => u.who);
+  const app = users.some((u) => u.app);
+  if (!sdks.length) return 'Used by the app’s own code.';
+  const names = joinAnd(sdks);
+  if (app) return `Used by the app’s own code and by ${sdks.length === 1 ? 'a third-party SDK' : 'third-party SDKs'}: ${names}.`;
+  return `Used in code by ${sdks.length === 1 ? 'a third-party SDK' : 'third-party SDKs'}, ${names}, not by the app’s own code.`;
+}
+
+/** A tracker's status as the reports say it: the text report's label, the analysis's reason, the partial switches. */
+export function statusView(s: TrackerStatus, byId: TrackerIndex = new Map()): StatusView {
+  const partial = s.evidence.filter((e) => (e.kind === 'switch' && e.scope === 'part') || e.kind === 'permission-absent');
+  const switchedOff = [...new Set(partial.map((e) => (e.kind === 'switch' || e.kind === 'permission-absent' ? (EFFECTS[e.effect] ?? e.effect) : '')))];
+  return { state: s.state, label: STATE_LABEL[s.state], reason: s.summary, switchedOff, evidence: s.evidence.map((e) => statusEvidence(e, byId)) };
+}
+
+function statusEvidence(e: StatusEvidence, byId: TrackerIndex): EvidenceView {
+  switch (e.kind) {
+    case 'switch':
+      return { text: `${e.key} = ${e.value}${e.scope === 'part' ? ` (turns off ${EFFECTS[e.effect] ?? e.effect} only)` : ''}: ${e.description}`, where: [where(e.provenance)] };
+    case 'permission-absent':
+      return { text: `${e.permission} is not requested (turns off ${EFFECTS[e.effect] ?? e.effect}): ${e.description}`, where: [] };
+    case 'auto-start':
+      return { text: `starts by itself through ${e.component}: ${e.description}`, where: [where(e.provenance)] };
+    case 'entry-point':
+      return { text: `declares the ${e.componentKind} ${e.component}, which the system can start`, where: [where(e.provenance)] };
+    case 'referenced-by': {
+      const from = e.from === 'app' ? 'the app’s own code' : e.from === 'other' ? 'code outside the app’s package that no signature claims' : (byId.get(e.from)?.name ?? e.from);
+      return { text: `${from} refers to it: ${e.fromClass} → ${e.toClass} (${plural(e.count, 'reference')})`, where: [where(e.provenance)] };
+    }
+    case 'linked-by':
+      return { text: `${e.binary} links it`, where: [where(e.provenance)] };
+    case 'no-references':
+      return { text: e.detail, where: [] };
+  }
+}
+
+const OBFUSCATION_LABEL: Record<ObfuscationReport['level'], string> = {
+  none: 'no renaming found',
+  some: 'some code renamed',
+  heavy: 'heavily renamed',
+  hidden: 'code hidden',
+};
+
+export function obfuscationView(o: ObfuscationReport): ObfuscationView {
+  const pct = Math.round(o.shortNamedShare * 100);
+  const measure = o.classes
+    ? `${o.shortNamedClasses} of ${plural(o.classes, 'class', 'classes')} (${pct} %) have renamed one- or two-character names; ${o.classesInRenamedPackages} are in renamed packages.`
+    : 'The app holds no readable classes.';
+  return {
+    level: o.level,
+    label: OBFUSCATION_LABEL[o.level],
+    measure: `${o.packers.length ? `${plural(o.packers.length, 'packer or protector', 'packers or protectors')} found. ` : 'No packer or protector found. '}${measure}`,
+    ...(o.note ? { note: o.note.charAt(0).toUpperCase() + o.note.slice(1) } : {}),
+    packers: o.packers.map((p) => ({ name: p.name, vendor: p.vendor, kind: p.kind, found: p.found, source: p.source })),
+    packages: o.packages,
+  };
+}
+
+/** iOS: a required-reason API category a binary uses without a declared reason. */
+export function requiredReasonMessage(c: RequiredReasonCheck): string {
+  return `${c.binary.split('/').pop()} uses ${c.category.replace(/^NSPrivacyAccessedAPICategory/, '')} APIs (${c.found.join(', ')}) but ${c.privacyManifest ? 'its privacy manifest declares no reason for them' : 'its bundle has no privacy manifest'}`;
+}
+
+function joinAnd(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 
@@ -282,7 +458,7 @@ function capabilityEvidence(e: CapabilityEvidence): EvidenceView {
   }
 }
 
-function trackerView(t: TrackerFinding): TrackerView {
+function toTrackerView(t: ReportTracker, byId: TrackerIndex): TrackerView {
   return {
     id: t.id,
     name: t.name,
@@ -295,6 +471,7 @@ function trackerView(t: TrackerFinding): TrackerView {
     confidence: t.confidence,
     confidenceText: CONFIDENCE_TEXT[t.confidence],
     firstParty: t.firstParty,
+    ...(t.status ? { status: statusView(t.status, byId) } : {}),
     evidence: t.evidence.map((e) => ({ text: describeEvidence(e), where: e.locations.map(where) })),
     sources: t.sources,
   };

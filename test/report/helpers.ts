@@ -127,6 +127,24 @@ export function hostile(r: Report): Report {
   h.domains.push({ host: `${HOSTILE_NAME}.example`, sample: HOSTILE_NAME, trackers: [], provenance: { entry: HOSTILE_NAME, collector: 'dex' } });
   h.warnings.push({ code: 'HOSTILE', message: HOSTILE_MD, entry: `../../${HOSTILE_NAME}` });
   if (h.signing?.certificates[0]) h.signing.certificates[0].subject = `CN=${HOSTILE_NAME}`;
+  // who uses what, and tracker status: class names, method names and components come from the bundle
+  for (const c of h.capabilities) {
+    for (const u of c.usedBy ?? []) {
+      u.callers = [`com.evil.${HOSTILE_NAME}`];
+      u.apis = [...u.apis, `string:${HOSTILE_MD}`];
+      u.locations = u.locations.map((l) => ({ ...l, location: `${HOSTILE_PURPOSE}${HOSTILE_MD}` }));
+    }
+  }
+  for (const t of h.trackers) {
+    if (!t.status) continue;
+    t.status.summary = `starts by itself through ${HOSTILE_NAME}${HOSTILE_MD}`;
+    t.status.evidence.push({ kind: 'referenced-by', from: 'app', fromClass: HOSTILE_NAME, toClass: HOSTILE_MD, count: 1, provenance: { entry: HOSTILE_NAME, location: HOSTILE_PURPOSE, collector: 'dex' } });
+  }
+  if (h.obfuscation) {
+    h.obfuscation.level = 'hidden';
+    h.obfuscation.packages.push({ name: `${HOSTILE_NAME}${HOSTILE_MD}`, classes: 2, shortNamed: 1 });
+    h.obfuscation.packers.push({ id: 'hostile', name: 'Packer', vendor: 'Vendor', kind: 'packer', found: [`file assets/${HOSTILE_NAME}${HOSTILE_MD}`], source: 'https://example.org/packer' });
+  }
   return h;
 }
 

@@ -93,6 +93,46 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('status badges and who-uses-what: readable text (WCAG AA contrast) in light, dark and print', async () => {
+    const { page, problems, requests } = await open('campaign-app-status', androidReport());
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([page.url()]);
+    expect(await page.locator('#trackers article.tracker .badge.status').count()).toBe(8);
+    expect(await page.locator('#cap-bluetooth-scan li.user-sdk .who').innerText()).toBe('Phunware Location SDK');
+    // the colour never carries the meaning alone: each badge says its state in words
+    expect(await page.locator('#tracker-phunware-analytics .badge.status').innerText()).toMatch(/present but never referenced/i);
+    const contrast = () =>
+      page.locator('.badge.status, .users .who, .used-by, .status-reason').evaluateAll((els) => {
+        const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const lum = ([r, g, b]: number[]) => {
+          const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        return els.map((el) => {
+          let bg = 'rgb(255, 255, 255)';
+          for (let e: Element | null = el; e; e = e.parentElement) {
+            const c = getComputedStyle(e).backgroundColor;
+            const parts = rgb(c);
+            if (parts.length >= 3 && (parts.length < 4 || parts[3] > 0)) {
+              bg = c;
+              break;
+            }
+          }
+          const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(rgb(bg))];
+          return { text: (el as HTMLElement).innerText.slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
+        });
+      });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme, media: 'screen' });
+      for (const c of await contrast()) expect(c.ratio, `${scheme}: ${c.text}`).toBeGreaterThanOrEqual(4.5);
+    }
+    await page.emulateMedia({ colorScheme: 'light', media: 'print' });
+    for (const c of await contrast()) expect(c.ratio, `print: ${c.text}`).toBeGreaterThanOrEqual(4.5);
+    expect(await page.locator('#tracker-phunware-location .badge.status').isVisible()).toBe(true);
+    expect(requests).toEqual([page.url()]);
+    await page.close();
+  }, 60_000);
+
   it('iOS fixture: declared vs detected and the quoted purpose texts', async () => {
     const { page, problems, requests } = await open('campaign-ipa', iosReport());
     expect(problems).toEqual([]);

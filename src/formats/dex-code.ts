@@ -221,11 +221,19 @@ export function walkCode(insns: Uint16Array, visit?: RefVisitor): WalkResult {
 }
 
 /**
+ * Per RefKind, an optional table by pool index: 0 means the visitor does not want instructions
+ * referring to that index (an index past the table's end is always visited). Lets a walk that
+ * cares about few pool entries skip the call for the rest.
+ */
+export type RefFilter = readonly (Uint8Array | undefined)[];
+
+/**
  * {@link walkCode} over `units[start, end)`, one method's code inside a larger array (a whole
  * DEX file's code units), so walking does not make a view per method. The `pc`s it reports, to
- * `visit` and in an anomaly, are relative to `start`.
+ * `visit` and in an anomaly, are relative to `start`. With `wanted`, `visit` sees only the
+ * instructions whose pool index the filter wants.
  */
-export function walkUnits(units: Uint16Array, start: number, end: number, visit?: RefVisitor): WalkResult {
+export function walkUnits(units: Uint16Array, start: number, end: number, visit?: RefVisitor, wanted?: RefFilter): WalkResult {
   let pc = start;
   let instructions = 0;
   let payloads = 0;
@@ -261,7 +269,8 @@ export function walkUnits(units: Uint16Array, start: number, end: number, visit?
       if (kind !== RefKind.None) {
         // 31c (const-string/jumbo) holds a 32-bit index; every other indexed format a 16-bit one in unit 1
         const index = op === OP_CONST_STRING_JUMBO ? units[pc + 1] + units[pc + 2] * 0x10000 : units[pc + 1];
-        visit(op, kind as RefKind, index, pc - start);
+        const table = wanted?.[kind];
+        if (table === undefined || table[index] !== 0) visit(op, kind as RefKind, index, pc - start);
       }
     }
     pc += size;

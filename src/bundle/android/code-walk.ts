@@ -7,7 +7,7 @@
  * are resolved once per index per DEX and kept in typed arrays, so a method called 10,000 times
  * is looked up once.
  */
-import { walkCode, walkUnits, RefKind, type WalkResult } from '../../formats/dex-code.js';
+import { walkUnits, RefKind, type RefFilter, type WalkResult } from '../../formats/dex-code.js';
 import { CodeSpanResult, descriptorToJavaName, type DexFile } from '../../formats/dex.js';
 import type { ApiQuery, ApiUseEvidence, CodeReferenceEvidence, CodeWalkStats } from '../../evidence/types.js';
 
@@ -95,6 +95,8 @@ interface Tables {
   fieldClass: Int32Array;
   /** string index → API number, NONE, or UNKNOWN until first used */
   stringApi: Int32Array;
+  /** which method, field and type indices the visitor wants at all (an API, or an SDK's class) */
+  wanted: RefFilter;
 }
 
 /** Walks every method of `dex` (read from bundle entry `entry`). */
@@ -131,6 +133,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
       const group = new Int32Array(n);
       const api = new Int32Array(n).fill(NONE);
       const cls = new Int32Array(n);
+      const wanted = new Uint8Array(n);
       for (let i = 0; i < n; i++) {
         const t = classIndex(i);
         cls[i] = t;
@@ -144,8 +147,9 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
           const id = lookup(i, names);
           if (id !== undefined) api[i] = idOf(id);
         }
+        wanted[i] = api[i] >= 0 || group[i] > OTHER_GROUP ? 1 : 0;
       }
-      return { group, api, cls };
+      return { group, api, cls, wanted };
     };
     const m = members(counts.methods, (i) => dex.methodClassIndex(i, en), (i, names) => names.get(dex.methodRef(i, en).name), apiMethodsOf);
     const f = members(counts.fields, (i) => dex.fieldClassIndex(i, en), (i, names) => names.get(dex.fieldRef(i, en).name), apiFieldsOf);
@@ -158,6 +162,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
       fieldApi: f.api,
       fieldClass: f.cls,
       stringApi: new Int32Array(counts.strings).fill(UNKNOWN),
+      wanted: refFilter(typeGroup, f.wanted, m.wanted),
     };
   };
   const tables: Tables[] = [];
@@ -254,7 +259,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
     const found = dex.codeSpan(codeOff, span);
     if (found === CodeSpanResult.Span) {
       currentMethod = methodIdx;
-      r = walkUnits(units, span.start, span.end, visit);
+      r = walkUnits(units, span.start, span.end, visit, t.wanted);
       insnsOff = span.start * 2;
     } else if (found === CodeSpanResult.None) {
       return;
@@ -263,7 +268,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
       const code = dex.codeItem(codeOff);
       if (!code) return;
       currentMethod = methodIdx;
-      r = walkCode(code.insns(), visit);
+      r = walkUnits(code.insns(), 0, code.insnsSize, visit, t.wanted);
       insnsOff = code.insnsOff;
     }
     out.stats.methods++;
@@ -314,4 +319,15 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
   }
   out.stats.ms = performance.now() - started;
   return out;
+}
+
+/** The RefFilter of a walk: types, fields and methods that name an SDK's class or an API. */
+function refFilter(typeGroup: Int32Array, fields: Uint8Array, methods: Uint8Array): RefFilter {
+  const types = new Uint8Array(typeGroup.length);
+  for (let t = 0; t < typeGroup.length; t++) types[t] = typeGroup[t] > OTHER_GROUP ? 1 : 0;
+  const filter: (Uint8Array | undefined)[] = [];
+  filter[RefKind.Type] = types;
+  filter[RefKind.Field] = fields;
+  filter[RefKind.Method] = methods;
+  return filter;
 }

@@ -6,6 +6,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsvLine } from '../../src/batch/csv.js';
@@ -222,6 +223,13 @@ describe('batch --fail-on / --policy (a gate over many bundles)', () => {
     expect(byPath(admob).policy).toMatchObject({ passed: false, rules: ['tracker:advertising'] });
     expect(byPath(admob).policy!.violations.map((v) => v.subject)).toContain('tracker:google-mobile-ads');
     expect(byPath(clean).policy).toEqual({ passed: true, rules: [], violations: [], waived: [] });
+    // a report line with its verdict is still a report of schema/report.schema.json
+    const schema = JSON.parse(readFileSync(path.resolve(__dirname, '../../schema/report.schema.json'), 'utf8'));
+    const validate = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
+    for (const rec of [byPath(admob), byPath(clean)]) {
+      validate(rec);
+      expect(validate.errors ?? []).toEqual([]);
+    }
     const sql = new Database(db, { readonly: true });
     try {
       const rows = sql.prepare('SELECT b.path, p.passed, p.rules FROM policy p JOIN bundles b USING (sha256) ORDER BY b.path').all();

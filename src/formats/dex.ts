@@ -108,6 +108,9 @@ const CLASS_DEF_ITEM_SIZE = 32;
 const MAP_ITEM_SIZE = 12;
 const CODE_ITEM_HEADER_SIZE = 16;
 
+/** Type-list entries definedClasses decodes at least (see its budget). */
+const MIN_TYPE_LIST_BUDGET = 1 << 16;
+
 /** Anomalies are capped so a hostile file cannot make the list itself huge. */
 const MAX_ANOMALIES_PER_CODE = 20;
 const MAX_ANOMALIES = 200;
@@ -791,6 +794,10 @@ class DexReader implements DexFile {
 
   definedClasses(): DexClassDef[] {
     const out: DexClassDef[] = [];
+    // type_lists may be shared (dx shares identical ones), so class_defs pointing at one huge list
+    // would decode it once per class: a file of 100 KB made 15 million entries. The interfaces of
+    // all classes together get a budget of a few entries per byte of the file.
+    let budget = Math.max(MIN_TYPE_LIST_BUDGET, this.len * 2);
     for (let en = 0; en < this.list.length; en++) {
       const e = this.list[en];
       for (let i = 0; i < e.classDefs.size; i++) {
@@ -798,7 +805,14 @@ class DexReader implements DexFile {
         const superIdx = this.u32(p + 8);
         const sourceIdx = this.u32(p + 16);
         const typeIndex = this.u32(p);
-        const interfacesOff = this.u32(p + 12);
+        let interfacesOff = this.u32(p + 12);
+        const listed = interfacesOff > 0 ? Math.max(0, this.u32(interfacesOff)) : 0;
+        if (listed > budget) {
+          this.anomaly('dex-type-lists-excessive', `class_def ${i}: its interfaces (${listed}) exceed what the file's type_lists can hold unshared; not read`, p + 12);
+          interfacesOff = 0;
+        } else {
+          budget -= listed;
+        }
         const def: DexClassDef = {
           descriptor: this.typeDescriptor(typeIndex, en),
           accessFlags: this.u32(p + 4),

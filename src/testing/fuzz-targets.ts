@@ -8,11 +8,16 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AttributionAnalyzer } from '../analysis/attribution.js';
 import { CapabilityAnalyzer } from '../analysis/capabilities.js';
+import { FACEBOOK_GRAPH_PERMISSIONS } from '../analysis/scopes.js';
 import { declaredVsDetected } from '../analysis/privacy.js';
 import { TrackerMatcher } from '../analysis/trackers.js';
 import { ZipArchive } from '../archive/zip.js';
+import { newWalkState } from '../bundle/android/code-walk.js';
 import { collectAndroidEvidence } from '../bundle/android/collectors.js';
+import { collectDexPart } from '../bundle/android/dex-collect.js';
+import type { ApiQuery } from '../evidence/types.js';
 import { collectIosEvidence } from '../bundle/ios/collectors.js';
 import { findApp } from '../bundle/ios/layout.js';
 import { TrackscanError } from '../errors.js';
@@ -24,8 +29,9 @@ import { parseMachO } from '../formats/macho.js';
 import { parsePkcs7Certificates } from '../formats/pkcs7.js';
 import { parsePlist } from '../formats/plist.js';
 import { describeCertificate, parseApkSigningBlock } from '../formats/signing.js';
-import { loadSignatures } from '../signatures/load.js';
-import { buildDex, sampleDexInput } from './dex-writer.js';
+import { loadAttributionData } from '../signatures/attribution-data.js';
+import { DEFAULT_SIGNATURES_DIR, loadSignatures } from '../signatures/load.js';
+import { buildDex, everyFormatDex, sampleDexInput } from './dex-writer.js';
 import { buildArchive, buildFat, buildMachO, buildMachOObject, sampleMachOInput } from './macho-writer.js';
 import { writeBinaryPlist, writeXmlPlist } from './plist-writer.js';
 import { writeAxml, sampleManifest } from './axml-writer.js';
@@ -41,11 +47,13 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Limits small enough that a mutant cannot make one execution slow. */
 const FUZZ_LIMITS = { maxEntrySize: 64 * 1024 * 1024, maxTotalInflated: 256 * 1024 * 1024, maxEntries: 100_000 };
 
-let scanTools: { matcher: TrackerMatcher; capabilities: CapabilityAnalyzer; sdks: ReturnType<typeof loadSignatures>['sdks'] } | undefined;
+let scanTools: { matcher: TrackerMatcher; capabilities: CapabilityAnalyzer; sdks: ReturnType<typeof loadSignatures>['sdks']; query: ApiQuery } | undefined;
 function tools() {
   if (!scanTools) {
     const db = loadSignatures();
-    scanTools = { matcher: new TrackerMatcher(db), capabilities: new CapabilityAnalyzer(db.permissions, db.ios), sdks: db.sdks };
+    const matcher = new TrackerMatcher(db);
+    const attribution = new AttributionAnalyzer(loadAttributionData(DEFAULT_SIGNATURES_DIR, db.permissions), matcher, db.sdks, db.permissions.permissions.map((p) => p.name));
+    scanTools = { matcher, capabilities: new CapabilityAnalyzer(db.permissions, db.ios), sdks: db.sdks, query: attribution.query() };
   }
   return scanTools;
 }
@@ -98,6 +106,14 @@ export const TARGETS: readonly FuzzTarget[] = [
         const data = d.classData(c.index, c.entry);
         for (const m of [...data.directMethods, ...data.virtualMethods].slice(0, 50)) if (m.codeOff) d.codeItem(m.codeOff)?.insns();
       }
+    },
+  },
+  {
+    // the DEX collector's whole path: string selection by bytes, the bytecode walk with its
+    // pool tables and reference filter, hosts, attribution
+    name: 'dex-scan',
+    run(bytes) {
+      collectDexPart(bytes, 'classes.dex', { wantedStrings: new Set(FACEBOOK_GRAPH_PERMISSIONS), walk: newWalkState(tools().query, 'com.example.app') });
     },
   },
   {
@@ -172,7 +188,8 @@ export function seedsFor(target: string): Uint8Array[] {
     case 'arsc':
       return entries(/^resources\.arsc$/);
     case 'dex':
-      return [buildDex(sampleDexInput(35)), buildDex(sampleDexInput(39)), ...entries(/^classes\d*\.dex$/).filter((d) => d.length < 2 * 1024 * 1024)];
+    case 'dex-scan':
+      return [buildDex(everyFormatDex()), buildDex(sampleDexInput(35)), buildDex(sampleDexInput(39)), ...entries(/^classes\d*\.dex$/).filter((d) => d.length < 2 * 1024 * 1024)];
     case 'macho': {
       const thin = buildMachO(sampleMachOInput({ codeSignature: { identifier: 'org.example', teamId: 'ABCDE12345', entitlements: writeXmlPlist({ 'aps-environment': 'production' }) } }));
       const x86 = buildMachO(sampleMachOInput({ arch: 'x86_64', pointerFormat: 'chained-64' }));

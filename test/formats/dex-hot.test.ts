@@ -3,7 +3,15 @@
  * selectStrings) and walkUnits must agree with the decoding accessors they replace in the scan —
  * on writer-built files and on thousands of damaged mutants of them.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AttributionAnalyzer } from '../../src/analysis/attribution.js';
+import { TrackerMatcher } from '../../src/analysis/trackers.js';
+import { newWalkState } from '../../src/bundle/android/code-walk.js';
+import { collectDexPart } from '../../src/bundle/android/dex-collect.js';
+import { loadAttributionData } from '../../src/signatures/attribution-data.js';
+import { DEFAULT_SIGNATURES_DIR, loadSignatures } from '../../src/signatures/load.js';
 import { FormatError } from '../../src/errors.js';
 import { walkCode, walkUnits } from '../../src/formats/dex-code.js';
 import { CodeSpanResult, parseDex, type DexFile, type StringFilter } from '../../src/formats/dex.js';
@@ -196,5 +204,23 @@ describe('mayHoldHost and measureMutf8', () => {
       const d = decodeMutf8(bytes, start);
       expect(measureMutf8(bytes, start)).toEqual({ units: d.value.length, valid: d.valid, end: d.end, terminated: d.terminated });
     }
+  });
+});
+
+describe('class data and type lists shared on purpose', () => {
+  // A fuzz mutant (115 KB): 1,881 class_defs whose class data and interface lists overlap, which
+  // asked the walk for 13.7 billion code units and definedClasses for 15 million interfaces.
+  const bytes = readFileSync(path.resolve(__dirname, '../fixtures/fuzz-regressions/dex-scan-hang-s7-i727.bin'));
+
+  it('are read within a budget, quickly, and say so', () => {
+    const started = performance.now();
+    const db = loadSignatures();
+    const query = new AttributionAnalyzer(loadAttributionData(DEFAULT_SIGNATURES_DIR, db.permissions), new TrackerMatcher(db), db.sdks, []).query();
+    const part = collectDexPart(bytes, 'classes.dex', { wantedStrings: new Set(), walk: newWalkState(query, 'com.example') });
+    const codes = part.warnings.map((w) => w.code);
+    expect(codes).toContain('dex-code-walk-budget');
+    expect(codes).toContain('dex-type-lists-excessive');
+    expect(part.stats!.units).toBeLessThan(bytes.length * 2);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

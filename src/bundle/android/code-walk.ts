@@ -252,8 +252,14 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
   const units = dex.codeUnits();
   const span = { start: 0, end: 0 };
   let anomalies = 0;
+  // A file holds at most units.length code units and a third as many encoded methods; class_defs
+  // that share class data, and methods that share a code_item, could make the walk visit them
+  // again and again (a 115 KB mutant asked for 13.7 billion units). The walk stops at twice that.
+  let unitBudget = 2 * units.length + 1024;
+  let methodBudget = units.length + 1024;
+  const overBudget = (): boolean => unitBudget < 0 || methodBudget < 0;
   const walkMethod = (methodIdx: number, codeOff: number): void => {
-    if (codeOff === 0) return;
+    if (--methodBudget < 0 || unitBudget < 0 || codeOff === 0) return;
     let r: WalkResult;
     let insnsOff: number;
     const found = dex.codeSpan(codeOff, span);
@@ -271,6 +277,7 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
       r = walkUnits(code.insns(), 0, code.insnsSize, visit, t.wanted);
       insnsOff = code.insnsOff;
     }
+    unitBudget -= r.units;
     out.stats.methods++;
     out.stats.instructions += r.instructions;
     out.stats.units += r.units;
@@ -283,6 +290,10 @@ export function walkDex(dex: DexFile, entry: string, st: WalkState): DexWalk {
   };
 
   for (const cls of dex.definedClasses()) {
+    if (overBudget()) {
+      out.anomalies.push({ code: 'dex-code-walk-budget', message: `classes share class data or code beyond what the file holds: the walk stopped after ${out.stats.methods} methods and ${out.stats.units} code units, before ${cls.descriptor}` });
+      break;
+    }
     if (cls.entry !== en || !tables[cls.entry]) {
       en = cls.entry;
       tables[en] ??= tablesOf(en);

@@ -114,8 +114,10 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (vm.platform === 'iOS') {
     for (const p of vm.permissions) line(`- ${mdCode(p.name)}${p.purpose !== undefined ? `: “${mdText(p.purpose)}”` : ''}`);
   } else {
-    if (sensitivePerms.length) line(`Dangerous (the user is asked): ${sensitivePerms.map((p) => mdCode(p.short)).join(', ')}`);
+    // two paragraphs: without the blank line Markdown joins them into one
     const others = vm.permissions.filter((p) => !sensitivePerms.includes(p));
+    if (sensitivePerms.length) line(`Dangerous (the user is asked): ${sensitivePerms.map((p) => mdCode(p.short)).join(', ')}`);
+    if (sensitivePerms.length && others.length) line();
     if (others.length) line(`Others: ${others.map((p) => mdCode(p.short) + (p.protectionLevel ? ` (${mdText(p.protectionLevel)})` : '')).join(', ')}`);
   }
   if (vm.unexercised.length) {

@@ -38,6 +38,24 @@ describe('Markdown report', () => {
     }
   });
 
+  it('starts every paragraph after a blank line, so no two are rendered as one', () => {
+    // CommonMark: a paragraph runs on over following lines until a blank line or the start of
+    // another block (heading, list item, quote, fence); a plain line after a list item or a table
+    // row is taken into it too (lazy continuation, GFM table rows). So a plain-text line must
+    // follow a blank line or a heading.
+    const startsBlock = (l: string) => /^(#{1,6} |[-*+] |\d+[.)] |> |\||```|~~~)/.test(l) || /^ {2,}[-*+] /.test(l);
+    for (const base of [androidReport(), iosReport(), hostile(androidReport()), hostile(iosReport())]) {
+      const lines = renderMarkdown(base).split('\n');
+      lines.forEach((l, i) => {
+        if (!l || startsBlock(l) || i === 0) return;
+        const prev = lines[i - 1]!;
+        expect(prev === '' || prev.startsWith('#'), `line ${i + 1} joins the one before:\n${prev}\n${l}`).toBe(true);
+      });
+    }
+    const md = renderMarkdown(androidReport());
+    expect(md).toMatch(/\nDangerous \(the user is asked\): [^\n]*\n\nOthers: /);
+  });
+
   it('mdText and mdCode', () => {
     expect(mdText('a*b_c [x](y) <i> | `z`\nnext')).toBe('a\\*b\\_c \\[x\\](y) &lt;i\\> \\| \\`z\\` next');
     expect(mdCode('a`b')).toBe('``a`b``');

@@ -2,7 +2,7 @@
  * The parts of the text report that say who uses what and whether a tracker is switched on
  * (issue 6): kept apart from text.ts so that file stays a readable outline of the report.
  */
-import type { CapabilityUse } from '../analysis/attribution.js';
+import type { CapabilityUse, RequiredReasonCheck } from '../analysis/attribution.js';
 import type { Report, ReportCapability, ReportTracker } from './model.js';
 
 type Style = (s: string) => string;
@@ -62,11 +62,12 @@ export function obfuscationLines(report: Report, warn: Style): string[] {
   return [`  ${warn('HIDDEN CODE')} ${o.note}`, ''];
 }
 
+/** iOS: a required-reason API category a binary uses without a declared reason; every report format says it this way. */
+export function requiredReasonMessage(c: RequiredReasonCheck): string {
+  return `${c.binary.split('/').pop()} uses ${c.category.replace(/^NSPrivacyAccessedAPICategory/, '')} APIs (${c.found.join(', ')}) but ${c.privacyManifest ? 'its privacy manifest declares no reason for them' : 'its bundle has no privacy manifest'}`;
+}
+
 /** PRIVACY MANIFESTS lines (iOS): required-reason APIs used without a declared reason. */
 export function requiredReasonLines(report: Report, warn: Style): string[] {
-  const missing = (report.ios?.requiredReasonApis ?? []).filter((c) => !c.ok);
-  return missing.map(
-    (c) =>
-      `  ${warn('!')} ${c.binary.split('/').pop()} uses ${c.category.replace(/^NSPrivacyAccessedAPICategory/, '')} APIs (${c.found.join(', ')}) but ${c.privacyManifest ? 'its privacy manifest declares no reason for them' : 'its bundle has no privacy manifest'}`,
-  );
+  return (report.ios?.requiredReasonApis ?? []).filter((c) => !c.ok).map((c) => `  ${warn('!')} ${requiredReasonMessage(c)}`);
 }

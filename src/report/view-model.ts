@@ -7,7 +7,7 @@
  * Strings copied from the bundle (app name, class names, purpose texts, hosts) are
  * attacker-controlled; the view model keeps them as plain text and the renderers escape them.
  */
-import type { CapabilityUse, RequiredReasonCheck } from '../analysis/attribution.js';
+import type { CapabilityUse } from '../analysis/attribution.js';
 import type { CapabilityEvidence } from '../analysis/capabilities.js';
 import type { ObfuscationReport } from '../analysis/obfuscation.js';
 import type { StatusEvidence, TrackerState, TrackerStatus } from '../analysis/status.js';
@@ -16,7 +16,7 @@ import type { Provenance } from '../evidence/types.js';
 
 import type { Report, ReportCapability, ReportPermission, ReportTracker } from './model.js';
 import { describeEvidence, evidenceLabel } from './text.js';
-import { describeUse, EFFECTS, STATE_LABEL } from './text-attribution.js';
+import { describeUse, EFFECTS, requiredReasonMessage, STATE_LABEL } from './text-attribution.js';
 
 import { NON_TRACKING_CATEGORIES } from '../signatures/types.js';
 import { CATEGORY_TITLES, categoryTitle } from './categories.js';
@@ -428,10 +428,8 @@ export function obfuscationView(o: ObfuscationReport): ObfuscationView {
   };
 }
 
-/** iOS: a required-reason API category a binary uses without a declared reason. */
-export function requiredReasonMessage(c: RequiredReasonCheck): string {
-  return `${c.binary.split('/').pop()} uses ${c.category.replace(/^NSPrivacyAccessedAPICategory/, '')} APIs (${c.found.join(', ')}) but ${c.privacyManifest ? 'its privacy manifest declares no reason for them' : 'its bundle has no privacy manifest'}`;
-}
+/** iOS: a required-reason API category a binary uses without a declared reason (worded in text-attribution.ts, with the text report's other shared sentences). */
+export { requiredReasonMessage };
 
 function joinAnd(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;

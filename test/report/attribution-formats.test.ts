@@ -212,3 +212,21 @@ describe('SARIF', () => {
     expect(run.properties.obfuscation).toMatchObject({ level: 'hidden', packers: [expect.objectContaining({ id: 'jiagu-360' })] });
   });
 });
+
+describe('iOS required-reason APIs without a declared reason', () => {
+  it('text, HTML and Markdown say it in the same sentence', () => {
+    const r = structuredClone(iosReport());
+    const binary = 'Payload/Campaign.app/Frameworks/Tracky.framework/Tracky';
+    r.ios!.requiredReasonApis = [
+      { binary, by: 'tracky', category: 'NSPrivacyAccessedAPICategoryFileTimestamp', found: ['stat', 'getattrlist'], declaredReasons: [], ok: false },
+      { binary, by: 'tracky', category: 'NSPrivacyAccessedAPICategoryUserDefaults', found: ['NSUserDefaults'], declaredReasons: ['CA92.1'], privacyManifest: `${binary}/../PrivacyInfo.xcprivacy`, ok: true },
+    ];
+    const sentence = 'Tracky uses FileTimestamp APIs (stat, getattrlist) but its bundle has no privacy manifest';
+    expect(buildViewModel(r).privacy!.requiredReasons).toEqual([sentence]);
+    expect(renderText(r).split('\n')).toContain(`  ! ${sentence}`);
+    expect(renderMarkdown(r).split('\n')).toContain(`- ${sentence}`);
+    expect(renderHtml(r)).toContain(`<li>${escapeHtml(sentence)}</li>`);
+    // a check that passes is not reported
+    expect(renderText(r)).not.toContain('UserDefaults APIs');
+  });
+});

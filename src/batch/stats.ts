@@ -2,9 +2,11 @@
  * Prevalence statistics over batch results: files, bundles scanned, failures by reason, and per
  * platform the share of apps embedding each tracker and each category. A tracker counts when
  * found with at least `minConfidence` (default medium: "weak hints" — code that only refers to an
- * SDK — are not presence).
+ * SDK — are not presence). When the results hold policy verdicts (a batch run with `--fail-on`
+ * or `--policy`), also how many bundles the policy passed and failed and which rules matched.
  */
 import { isTrackerCategories, type Category } from '../signatures/types.js';
+import type { PolicyVerdict } from './records.js';
 import type { StatsInput } from './sink.js';
 
 export type ConfidenceLevel = 'high' | 'medium' | 'low';
@@ -27,6 +29,27 @@ export interface PlatformStats {
   capabilities: Prevalence[];
 }
 
+/** A policy rule and the bundles it matched. */
+export interface RuleCount {
+  /** as written in the policy: 'tracker:advertising' */
+  rule: string;
+  bundles: number;
+  /** of the bundles checked */
+  share: number;
+}
+
+/** The policy verdicts the results hold (present only when they hold one). */
+export interface PolicyStats {
+  /** scanned bundles with a verdict (a run without a policy records none) */
+  checked: number;
+  passed: number;
+  failed: number;
+  /** of the passed, those where an allowance waived every match */
+  waivedOnly: number;
+  /** every rule that matched a bundle, most bundles first */
+  rules: RuleCount[];
+}
+
 export interface Stats {
   files: number;
   scanned: number;
@@ -35,6 +58,7 @@ export interface Stats {
   failuresByCode: Record<string, number>;
   minConfidence: ConfidenceLevel;
   platforms: PlatformStats[];
+  policy?: PolicyStats;
 }
 
 interface PlatformAcc {
@@ -51,6 +75,7 @@ export class StatsAggregator {
   private duplicates = 0;
   private readonly failures = new Map<string, number>();
   private readonly platforms = new Map<string, PlatformAcc>();
+  private readonly policy = { checked: 0, passed: 0, waivedOnly: 0, rules: new Map<string, number>() };
 
   constructor(readonly minConfidence: ConfidenceLevel = 'medium') {}
 
@@ -89,6 +114,20 @@ export class StatsAggregator {
     for (const c of new Set(s.capabilities)) p.capabilities.set(c, (p.capabilities.get(c) ?? 0) + 1);
   }
 
+  /**
+   * A scanned bundle's policy verdict. Kept apart from {@link add}: a batch run reports its own
+   * policy's outcome (verdict.ts), and verdicts stored by an earlier run may be of another policy.
+   */
+  addVerdict(v: PolicyVerdict): void {
+    const p = this.policy;
+    p.checked++;
+    if (v.passed) {
+      p.passed++;
+      if (v.waived.length) p.waivedOnly++;
+    }
+    for (const rule of new Set(v.rules)) p.rules.set(rule, (p.rules.get(rule) ?? 0) + 1);
+  }
+
   /** Takes back an error counted earlier (its file is being scanned again, `--retry-failed`). */
   forgetError(code: string): void {
     const n = this.failures.get(code);
@@ -119,11 +158,27 @@ export class StatsAggregator {
           categories: [...p.categories].map(([id, n]) => ({ id, apps: n, share: share(n, p.apps) })).sort(byCount),
           capabilities: [...p.capabilities].map(([id, n]) => ({ id, apps: n, share: share(n, p.apps) })).sort(byCount),
         })),
+      ...(this.policy.checked
+        ? {
+            policy: {
+              checked: this.policy.checked,
+              passed: this.policy.passed,
+              failed: this.policy.checked - this.policy.passed,
+              waivedOnly: this.policy.waivedOnly,
+              rules: [...this.policy.rules]
+                .map(([rule, n]) => ({ rule, bundles: n, share: share(n, this.policy.checked) }))
+                .sort((a, b) => b.bundles - a.bundles || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)),
+            },
+          }
+        : {}),
     };
   }
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** Rules listed in the text statistics (`--format json` has them all). */
+const TOP_RULES = 10;
 
 /** Plain-text statistics; `top` limits each list (the end-of-run summary shows the top entries). */
 export function renderStats(s: Stats, options: { top?: number } = {}): string {
@@ -158,5 +213,20 @@ export function renderStats(s: Stats, options: { top?: number } = {}): string {
       for (const c of p.capabilities) lines.push(`    ${c.id.padEnd(w)}  ${String(c.apps).padStart(6)}  ${pct(c.share).padStart(6)}`);
     }
   }
+  if (s.policy) lines.push('', ...policyLines(s.policy, options.top ?? TOP_RULES));
   return lines.join('\n') + '\n';
+}
+
+function policyLines(p: PolicyStats, top: number): string[] {
+  const n = (k: number) => `${k} bundle${k === 1 ? '' : 's'}`;
+  const waived = p.waivedOnly ? ` (${p.waivedOnly} only because an allowance waived what matched)` : '';
+  const lines = [`policy: ${n(p.checked)} checked, ${p.passed} passed${waived}, ${p.failed} failed`];
+  if (p.rules.length) {
+    lines.push('  rules matched');
+    const shown = p.rules.slice(0, top);
+    const w = Math.max(...shown.map((r) => r.rule.length));
+    for (const r of shown) lines.push(`    ${r.rule.padEnd(w)}  ${String(r.bundles).padStart(6)}  ${pct(r.share).padStart(6)}`);
+    if (p.rules.length > top) lines.push(`    … ${p.rules.length - top} more (--format json lists them)`);
+  }
+  return lines;
 }

@@ -59,8 +59,9 @@ export function loadSignaturesWithUserDirs(userDirs: readonly string[]): Signatu
   return loadSignatures(DEFAULT_SIGNATURES_DIR, userDirs);
 }
 
+/** The message says what is wrong and `file` which file (as every TrackscanError does): the CLI writes `<file>: <message>`, so naming the file in the message too would name it twice. */
 function fail(message: string, file?: string): never {
-  throw new TrackscanError('SIGNATURES_INVALID', file ? `${path.basename(file)}: ${message}` : message, { file });
+  throw new TrackscanError('SIGNATURES_INVALID', message, { file });
 }
 
 function readJson(file: string): unknown {

@@ -68,7 +68,7 @@ describe('the prevalidated built-in database', () => {
     // and an invalid edit is refused as it would be without any compiled file
     writeFileSync(entryFile(dir), JSON.stringify({ ...entry, categories: ['not-a-category'] }));
     expect(() => readDatabase(dir, file)).toThrow(TrackscanError);
-    expect(() => readDatabase(dir, file)).toThrow(/appsflyer\.json: invalid signature/);
+    expect(() => readDatabase(dir, file)).toThrow(expect.objectContaining({ file: entryFile(dir), message: expect.stringMatching(/^invalid signature: /) }));
   });
 
   it('is not used when an entry file is added, removed or a schema changes', () => {
@@ -122,7 +122,7 @@ describe('the prevalidated built-in database', () => {
     const { dir } = compiledCopy();
     writeFileSync(entryFile(dir), '{"id": "appsflyer"}');
     const out = path.join(path.dirname(dir), 'again.json');
-    expect(() => compileDatabase(dir, out)).toThrow(/appsflyer\.json: invalid signature/);
+    expect(() => compileDatabase(dir, out)).toThrow(expect.objectContaining({ file: entryFile(dir), message: expect.stringMatching(/^invalid signature: /) }));
     expect(existsSync(out)).toBe(false);
   });
 

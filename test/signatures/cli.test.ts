@@ -8,12 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
-import type { Io } from '../../src/cli/run.js';
+import { run, type Io } from '../../src/cli/run.js';
 import { registerSignatureCommands, runSignatures, signatureExitCode } from '../../src/cli/signatures.js';
 import { Scanner } from '../../src/scan.js';
 import { convertExodus, hostFromAlternative, prefixFromAlternative, splitAlternatives } from '../../src/signatures/exodus.js';
 import { DEFAULT_SIGNATURES_DIR, loadSignatures, loadSignaturesWithUserDirs } from '../../src/signatures/load.js';
-import { buildApk, classes, launcherActivity, manifest } from '../../src/testing/samples.js';
+import { buildApk, campaignAppSpec, classes, launcherActivity, manifest } from '../../src/testing/samples.js';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/exodus-trackers.json', import.meta.url));
 
@@ -159,6 +159,30 @@ describe('signatures import --from exodus', () => {
     expect(report.signatures.version).toMatch(/\+user\.[0-9a-f]{8}$/);
     expect(new Scanner().scanFile(apk).trackers.find((t) => t.id.startsWith('exodus-'))).toBeUndefined();
     expect(DEFAULT_SIGNATURES_DIR).toBeTruthy();
+  });
+
+  it('a bad user signature is named once, by its path, whichever command loads it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ts-bad-'));
+    const file = path.join(dir, 'bad-one.json');
+    writeFileSync(file, JSON.stringify({ id: 'bad-one', name: 'x' }));
+    const apk = path.join(dir, 'app.apk');
+    writeFileSync(apk, buildApk(campaignAppSpec()));
+    const trackscan = async (...argv: string[]) => {
+      let err = '';
+      const code = await run(argv, { stdout: () => {}, stderr: (s) => (err += s) });
+      return { code, err };
+    };
+    const runs = [
+      await trackscan('scan', apk, '--signatures', dir),
+      await trackscan('scan', apk, apk, '--signatures', dir, '-o', path.join(dir, 'out.ndjson')),
+      await trackscan('signatures', 'list', '--signatures', dir),
+      await trackscan('signatures', 'validate', dir),
+    ];
+    for (const r of runs) {
+      expect(r.code, r.err).not.toBe(0);
+      expect(r.err).toMatch(new RegExp(`^trackscan: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: invalid signature: [^\n]+\n$`));
+      expect(r.err.split('bad-one.json')).toHaveLength(2);
+    }
   });
 
   it('import without -o or with an unknown format is a usage error', async () => {

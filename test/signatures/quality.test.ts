@@ -162,7 +162,7 @@ describe('broken entries fail', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(TrackscanError);
       expect((e as TrackscanError).file).toMatch(/broken\.json$/);
-      expect((e as Error).message).toMatch(/broken\.json: invalid signature/);
+      expect((e as Error).message).toMatch(/^invalid signature: /);
     }
   });
 
@@ -175,7 +175,7 @@ describe('broken entries fail', () => {
     ]) {
       const dir = copyDb();
       write(dir, JSON.parse(JSON.stringify(bad)));
-      expect(() => loadSignatures(dir), JSON.stringify(bad)).toThrow(/broken\.json/);
+      expect(() => loadSignatures(dir), JSON.stringify(bad)).toThrow(expect.objectContaining({ file: expect.stringMatching(/broken\.json$/), message: expect.stringMatching(/^invalid signature: /) }));
     }
   });
 
@@ -247,7 +247,7 @@ describe('user signature directories', () => {
   it('refuse a bad entry with an error naming it, and an id the database already uses', () => {
     let dir = mkdtempSync(path.join(tmpdir(), 'ts-user-'));
     writeFileSync(path.join(dir, 'acme-tracker.json'), JSON.stringify({ ...entry, android: { packages: ['acme'] } }));
-    expect(() => loadSignatures(DEFAULT_SIGNATURES_DIR, [dir])).toThrow(/acme-tracker\.json: invalid signature/);
+    expect(() => loadSignatures(DEFAULT_SIGNATURES_DIR, [dir])).toThrow(expect.objectContaining({ file: path.join(dir, 'acme-tracker.json'), message: expect.stringMatching(/^invalid signature: /) }));
     dir = mkdtempSync(path.join(tmpdir(), 'ts-user-'));
     writeFileSync(path.join(dir, 'adjust.json'), JSON.stringify({ ...entry, id: 'adjust' }));
     expect(() => loadSignatures(DEFAULT_SIGNATURES_DIR, [dir])).toThrow(/signature id adjust is already used/);

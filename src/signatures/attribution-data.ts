@@ -127,7 +127,7 @@ export function loadAttributionData(dir: string, permissions: PermissionData): A
 }
 
 function fail(message: string, file: string): never {
-  throw new TrackscanError('SIGNATURES_INVALID', `${path.basename(file)}: ${message}`, { file });
+  throw new TrackscanError('SIGNATURES_INVALID', message, { file });
 }
 
 /** Reads and validates the attribution data of a folder (not cached; the build calls it). */

@@ -39,11 +39,22 @@ function parse(bytes: Uint8Array): DexFile | undefined {
   }
 }
 
-/** Everything the slow accessors say about the methods and code of a file, and the anomalies they record. */
-function slowView(d: DexFile) {
+/** What a view of a file's methods and code collects, and how it records one method's code. */
+function recorder() {
   const methods: [number, number][] = [];
   const code: number[][] = [];
   const walks: unknown[] = [];
+  const record = (units: Uint16Array, start: number, end: number) => {
+    code.push([...units.subarray(start, end)]);
+    const refs: number[][] = [];
+    walks.push({ ...walkUnits(units, start, end, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
+  };
+  return { methods, code, walks, record };
+}
+
+/** Everything the slow accessors (classData, codeItem, walkCode) say about the methods and code of a file, and the anomalies they record. */
+function slowView(d: DexFile) {
+  const { methods, code, walks } = recorder();
   for (const c of d.definedClasses()) {
     const data = d.classData(c.index, c.entry);
     for (const m of [...data.directMethods, ...data.virtualMethods]) {
@@ -60,10 +71,9 @@ function slowView(d: DexFile) {
   return { methods, code, walks, anomalies: d.anomalies.map((a) => a.code) };
 }
 
+/** The same through the hot-loop accessors (forEachMethod, codeSpan over codeUnits, walkUnits). */
 function fastView(d: DexFile) {
-  const methods: [number, number][] = [];
-  const code: number[][] = [];
-  const walks: unknown[] = [];
+  const { methods, code, walks, record } = recorder();
   const units = d.codeUnits();
   const span = { start: 0, end: 0 };
   for (const c of d.definedClasses()) {
@@ -71,18 +81,10 @@ function fastView(d: DexFile) {
       methods.push([methodIdx, codeOff]);
       if (codeOff === 0) return;
       const found = d.codeSpan(codeOff, span);
-      if (found === CodeSpanResult.None) return;
-      if (found === CodeSpanResult.Span) {
-        code.push([...units.subarray(span.start, span.end)]);
-        const refs: number[][] = [];
-        walks.push({ ...walkUnits(units, span.start, span.end, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
-      } else {
+      if (found === CodeSpanResult.Span) record(units, span.start, span.end);
+      else if (found === CodeSpanResult.Unaligned) {
         const item = d.codeItem(codeOff); // odd offsets: no span, read as a copy
-        if (!item) return;
-        const insns = item.insns();
-        code.push([...insns]);
-        const refs: number[][] = [];
-        walks.push({ ...walkCode(insns, (op, kind, index, pc) => refs.push([op, kind, index, pc])), refs });
+        if (item) record(item.insns(), 0, item.insnsSize);
       }
     });
   }

@@ -51,7 +51,14 @@ export interface OffloadOptions {
 export function dexOffloadFactory(options: OffloadOptions): DexOffloadFactory | undefined {
   if (availableParallelism() < 2) return undefined;
   const minBytes = options.minBytes ?? DEFAULT_OFFLOAD_MIN_BYTES;
-  return (dexBytes, appId) => (dexBytes >= minBytes && (options.evenWhenBusy || idleCore()) ? new WorkerOffload(options, appId) : undefined);
+  return (dexBytes, appId) => {
+    if (dexBytes < minBytes || !(options.evenWhenBusy || idleCore())) return undefined;
+    try {
+      return new WorkerOffload(options, appId);
+    } catch {
+      return undefined; // no worker (script missing, thread limits): this thread reads every file
+    }
+  };
 }
 
 /** The compiled worker script (from src/ under vitest: the build output in dist/). */

@@ -34,8 +34,24 @@ export interface ObfuscationReport {
   /** packages with the most short-named classes (up to 5): name, classes, short-named */
   packages: { name: string; classes: number; shortNamed: number }[];
   packers: PackerFinding[];
-  /** set when code is hidden or heavily renamed */
+  /**
+   * Entries holding DEX code Android does not load by itself (the app can load it at run time): a
+   * raw DEX file or an archive with classes*.dex. Their classes were read and count as evidence.
+   */
+  embeddedCode?: EmbeddedCodeFinding[];
+  /** set when code is hidden, heavily renamed, or embedded in other entries */
   note?: string;
+}
+
+export interface EmbeddedCodeFinding {
+  /** the entry: `assets/plugin.apk`, `assets/payload.bin`, `base.apk!assets/a.zip!b.apk` */
+  entry: string;
+  /** `dex`: the entry is a DEX file; `zip`: an APK, JAR or zip holding classes*.dex */
+  format: 'dex' | 'zip';
+  /** the DEX files read, as evidence names them (`assets/plugin.apk!classes.dex`) */
+  dexFiles: string[];
+  /** distinct classes defined in them */
+  classes: number;
 }
 
 const TOP_PACKAGES = 5;
@@ -94,6 +110,20 @@ export class ObfuscationAnalyzer {
       const why = packers.length ? `the code is packed or protected (${packers.map((p) => p.name).join(', ')})` : level === 'hidden' ? 'the app holds no readable code' : `${Math.round(share * 100)} % of the classes have renamed (1–2 character) names`;
       out.note = `${why}: no trackers found does not mean no trackers. Findings rest on what renaming cannot change: manifest components and meta-data, native libraries, version files, assets and host names.`;
     }
+    const embedded = (ev.android?.embeddedCode ?? []).map(
+      (x): EmbeddedCodeFinding => ({
+        entry: x.provenance.entry,
+        format: x.format,
+        dexFiles: x.format === 'dex' ? [x.provenance.entry] : x.dexFiles.map((d) => `${x.provenance.entry}!${d}`),
+        classes: x.classes,
+      }),
+    );
+    if (embedded.length) {
+      out.embeddedCode = embedded;
+      const where = embedded.map((x) => `${x.entry} (${x.format === 'dex' ? 'a DEX file' : count(x.dexFiles.length, 'DEX file', 'DEX files')}, ${count(x.classes, 'class', 'classes')})`);
+      const sentence = `code hidden in ${listing(where)}, outside the classes*.dex Android loads: the app can load it at run time (DexClassLoader, a plugin framework, a packer) or install it as another app. It was scanned like the app's own code, and what it holds is reported with the entry it was found in.`;
+      out.note = out.note ? `${out.note} Also, ${sentence}` : sentence;
+    }
     return out;
   }
 
@@ -112,4 +142,12 @@ export class ObfuscationAnalyzer {
     }
     return out;
   }
+}
+
+function count(n: number, one: string, many: string): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
+function listing(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

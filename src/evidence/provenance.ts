@@ -20,6 +20,7 @@ export function mapProvenance(ev: Evidence, rename: (entry: string) => string, r
     a.metaData.forEach(p);
     a.versionFiles.forEach(p);
     a.nativeLibraries.forEach(p);
+    a.embeddedCode?.forEach(p);
   }
   for (const w of ev.warnings) {
     const entry = renameWarning(w.entry);

@@ -229,6 +229,22 @@ export interface AndroidEvidence {
   flags: AppFlags;
   versionFiles: VersionFileEvidence[];
   nativeLibraries: NativeLibraryEvidence[];
+  /** code hidden in other entries (src/bundle/android/embedded.ts); absent when there is none */
+  embeddedCode?: EmbeddedCodeEvidence[];
+}
+
+/**
+ * An entry that holds DEX code Android does not load by itself (the app can load it at run time):
+ * a raw DEX file, or an archive holding classes*.dex. `provenance.entry` is the entry
+ * (`assets/plugin.apk`, `assets/a.zip!b.apk`); its DEX files were read like classes*.dex.
+ */
+export interface EmbeddedCodeEvidence {
+  format: 'dex' | 'zip';
+  /** for an archive: the DEX files read in it (`classes.dex`, …); empty for a raw DEX file */
+  dexFiles: string[];
+  /** distinct classes defined in its DEX files */
+  classes: number;
+  provenance: Provenance;
 }
 
 /** One bundle inside an iOS app: the app itself, an embedded framework, an app extension, a resource bundle. */

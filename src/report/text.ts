@@ -107,6 +107,10 @@ export function renderText(report: Report, options: TextOptions = {}): string {
   const one = report.code.binaries === 1;
   const unit = report.platform === 'android' ? (one ? 'DEX file' : 'DEX files') : one ? 'Mach-O binary' : 'Mach-O binaries';
   line(`  code          ${report.code.classesDefined} classes in ${report.code.binaries} ${unit}`);
+  for (const x of report.obfuscation?.embeddedCode ?? []) {
+    const what = x.format === 'dex' ? 'a DEX file' : `${x.dexFiles.length} DEX file${x.dexFiles.length === 1 ? '' : 's'}`;
+    line(`  hidden code   ${x.entry}: ${what}, ${x.classes.toLocaleString('en-US')} class${x.classes === 1 ? '' : 'es'}, outside classes*.dex (scanned)`);
+  }
   if (android) {
     const flags = android.flags;
     const risky = [flags.debuggable ? 'debuggable' : '', flags.allowBackup !== false ? 'allowBackup' : '', flags.usesCleartextTraffic ? 'usesCleartextTraffic' : ''].filter(Boolean);

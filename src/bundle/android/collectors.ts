@@ -4,12 +4,13 @@
  * read-only bundle view. A collector that fails on one entry records a warning and the others go on.
  */
 import type { ResourceTable } from '../../formats/arsc.js';
-import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence } from '../../evidence/types.js';
+import type { AndroidEvidence, ApiQuery, Evidence, NativeLibraryEvidence, Warning } from '../../evidence/types.js';
 import { baseEvidence } from '../../evidence/provenance.js';
 import { anomalyWarnings, entryFailure, guardEntry } from '../../evidence/warnings.js';
 import type { BundleView } from '../view.js';
 import { newWalkState } from './code-walk.js';
 import { collectDexPart, mergeDexParts, type DexOffloadFactory, type DexPart, type DexPartOptions } from './dex-collect.js';
+import { findEmbeddedCode } from './embedded.js';
 import { dexEntryNames, readManifest } from './entries.js';
 import { readManifestEvidence } from './manifest.js';
 import { readSigningEvidence } from './signing.js';
@@ -71,9 +72,9 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
   },
   {
     id: 'dex',
-    reads: 'classes*.dex',
+    reads: 'classes*.dex; code hidden in other entries: a DEX file under any name, an APK/JAR/zip holding classes*.dex (by content, two levels deep)',
     produces:
-      'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings; with an ApiQuery, sensitive API use per calling class and references between SDKs and app code (bytecode walk)',
+      'classes defined (strong) and only referenced (weak); hosts in string constants; wanted strings; with an ApiQuery, sensitive API use per calling class and references between SDKs and app code (bytecode walk); the entries holding hidden code',
     collect(ctx, ev) {
       const { names, warnings } = dexEntryNames(ctx.view);
       ev.warnings.push(...warnings);
@@ -95,12 +96,27 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
         if (offload?.wants(bytes.length)) offload.take(i, entry, bytes);
         else parts[i] = collectDexPart(bytes, entry, options);
       });
+      // Code hidden in other entries (assets/plugin.apk, a raw DEX under any name), read on this
+      // thread while the offload finishes; merged after the app's own files, so a class defined
+      // in both keeps its classes*.dex provenance.
+      const hidden: DexPart[] = [];
+      const hiddenWarnings: Warning[] = [];
+      const embedded = findEmbeddedCode(ctx.view, {
+        dex(entry, bytes) {
+          const part = collectDexPart(bytes, entry, options);
+          hidden.push(part);
+          return part.defined;
+        },
+        warn: (w) => hiddenWarnings.push(w),
+      });
       if (offload) {
         for (const [i, part] of offload.finish()) parts[i] = part;
         // a file the offload could not finish (its thread failed) is read here, as it would have been
         names.forEach((entry, i) => void (parts[i] ??= collectDexPart(ctx.view.read(entry), entry, options)));
       }
-      mergeDexParts(ev, parts as DexPart[], options.walk !== undefined);
+      mergeDexParts(ev, [...(parts as DexPart[]), ...hidden], options.walk !== undefined);
+      ev.warnings.push(...hiddenWarnings);
+      if (embedded.length) android(ev).embeddedCode = embedded;
     },
   },
   {

@@ -236,6 +236,7 @@ export function mergeSplitEvidence(parts: Evidence[]): Evidence {
     for (const p of a.queries.providers) if (!oa.queries.providers.includes(p)) oa.queries.providers.push(p);
     oa.queries.intents.push(...a.queries.intents);
     oa.flags = { ...a.flags, ...oa.flags };
+    if (a.embeddedCode) (oa.embeddedCode ??= []).push(...a.embeddedCode);
     for (const l of a.nativeLibraries) {
       const known = libs.get(l.name);
       if (!known) libs.set(l.name, { ...l, abis: [...l.abis] });

@@ -13,10 +13,20 @@ import { realApks } from '../helpers/tools.js';
 const scanner = new Scanner();
 const apks = realApks();
 
-async function methodsWithCode(file: string): Promise<number> {
-  const zip = await JSZip.loadAsync(readFileSync(file));
+/** Methods with code in the APK's classes*.dex and in DEX code hidden in its other entries (ApiDemos ships assets/HelloActivity.apk). */
+async function methodsWithCode(file: string | Uint8Array, depth = 0): Promise<number> {
+  const zip = await JSZip.loadAsync(typeof file === 'string' ? readFileSync(file) : file);
   let n = 0;
-  for (const name of Object.keys(zip.files).filter((x) => /^classes\d*\.dex$/.test(x))) {
+  const dexNames: string[] = [];
+  for (const [name, entry] of Object.entries(zip.files)) {
+    if (entry.dir) continue;
+    if (/^classes\d*\.dex$/.test(name)) dexNames.push(name);
+    else if (depth === 0 && !/^(?:META-INF|lib)\//.test(name)) {
+      const bytes = await entry.async('uint8array');
+      if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 3 && bytes[3] === 4) n += await methodsWithCode(bytes, depth + 1).catch(() => 0);
+    }
+  }
+  for (const name of dexNames) {
     const dex = parseDex(await zip.file(name)!.async('uint8array'));
     for (const c of dex.definedClasses()) {
       const d = dex.classData(c.index, c.entry);

@@ -129,6 +129,12 @@ class WorkerOffload implements DexOffload {
     return this.parts;
   }
 
+  cancel(): void {
+    this.failed = true;
+    void this.worker.terminate();
+    this.port.close();
+  }
+
   private drain(): void {
     for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
       const r = m.message as DexJobResult;

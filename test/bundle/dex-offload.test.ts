@@ -15,7 +15,7 @@ import type { Evidence } from '../../src/evidence/types.js';
 import { dexOffloadFactory } from '../../src/parallel/dex-offload.js';
 import { loadAttributionData } from '../../src/signatures/attribution-data.js';
 import { DEFAULT_SIGNATURES_DIR, loadSignatures } from '../../src/signatures/load.js';
-import { admobAppsflyerSpec, buildApk, campaignAppSpec, multidexSplitSdkSpec } from '../../src/testing/samples.js';
+import { admobAppsflyerSpec, buildApk, campaignAppSpec, classes, multidexSplitSdkSpec } from '../../src/testing/samples.js';
 import { writeZip } from '../../src/testing/zip-writer.js';
 
 const db = loadSignatures();
@@ -63,7 +63,7 @@ describe('DEX files on a second thread', () => {
     let took = 0;
     const counting: DexOffloadFactory = (bytes, appId) => {
       const o = factory!(bytes, appId)!;
-      return { wants: (n) => o.wants(n), take: (i, e, b) => (took++, o.take(i, e, b)), finish: () => o.finish() };
+      return { wants: (n) => o.wants(n), take: (i, e, b) => (took++, o.take(i, e, b)), finish: () => o.finish(), cancel: () => o.cancel() };
     };
     for (let i = 0; i < 3; i++) expect(plain(collect(apk, counting))).toEqual(plain(alone));
     expect(took).toBeGreaterThanOrEqual(3); // the worker did read files
@@ -74,12 +74,28 @@ describe('DEX files on a second thread', () => {
     expect(factory?.(apk.length, 'x')).toBeUndefined();
   });
 
+  it('a limit hit while reading (a zip bomb) stops the offload with the scan', () => {
+    let cancelled = 0;
+    const watching: DexOffload = { wants: () => true, take: () => {}, finish: () => new Map(), cancel: () => void cancelled++ };
+    // one DEX file far bigger than every other entry, and a per-entry limit just below it
+    const spec = campaignAppSpec();
+    const big = classes(Array.from({ length: 800 }, (_, i) => `com.example.big.Class${i}`));
+    spec.dex = [...(spec.dex ?? []), { entry: `classes${(spec.dex?.length ?? 0) + 1}.dex`, input: { classes: big } }];
+    const bytes = buildApk(spec);
+    const sizes = ZipArchive.fromBytes(bytes, 'big.apk').entries.map((e) => e.size).sort((a, b) => b - a);
+    expect(sizes[0]).toBeGreaterThan(sizes[1]);
+    const limited = ZipArchive.fromBytes(bytes, 'big.apk', { maxEntrySize: sizes[0] - 1 });
+    expect(() => collectAndroidEvidence(limited, wanted, undefined, attribution.query(), () => watching)).toThrow(/limit/);
+    expect(cancelled).toBe(1);
+  });
+
   it('files an offload took but did not finish are read by the main thread', () => {
     const taken: number[] = [];
     const lazy: DexOffload = {
       wants: () => true,
       take: (index) => void taken.push(index),
       finish: () => new Map<number, DexPart>(),
+      cancel: () => {},
     };
     const ev = collect(apk, () => lazy);
     expect(taken.length).toBe(alone.code.binaries + 1);

@@ -85,34 +85,40 @@ export const ANDROID_COLLECTORS: readonly Collector[] = [
       // One file in memory at a time on this thread; the offload, when there is one, takes files
       // while its queue is short, and returns their parts at the end.
       const parts: (DexPart | undefined)[] = new Array(names.length);
-      names.forEach((entry, i) => {
-        let bytes: Uint8Array;
-        try {
-          bytes = ctx.view.read(entry);
-        } catch (e) {
-          parts[i] = { entry, failed: true, defined: [], referenced: [], wanted: [], hosts: [], droppedHosts: 0, warnings: [entryFailure(entry, e)] };
-          return;
-        }
-        if (offload?.wants(bytes.length)) offload.take(i, entry, bytes);
-        else parts[i] = collectDexPart(bytes, entry, options);
-      });
       // Code hidden in other entries (assets/plugin.apk, a raw DEX under any name), read on this
       // thread while the offload finishes; merged after the app's own files, so a class defined
       // in both keeps its classes*.dex provenance.
       const hidden: DexPart[] = [];
       const hiddenWarnings: Warning[] = [];
-      const embedded = findEmbeddedCode(ctx.view, {
-        dex(entry, bytes) {
-          const part = collectDexPart(bytes, entry, options);
-          hidden.push(part);
-          return part.defined;
-        },
-        warn: (w) => hiddenWarnings.push(w),
-      });
-      if (offload) {
-        for (const [i, part] of offload.finish()) parts[i] = part;
-        // a file the offload could not finish (its thread failed) is read here, as it would have been
-        names.forEach((entry, i) => void (parts[i] ??= collectDexPart(ctx.view.read(entry), entry, options)));
+      let embedded: ReturnType<typeof findEmbeddedCode> = [];
+      try {
+        names.forEach((entry, i) => {
+          let bytes: Uint8Array;
+          try {
+            bytes = ctx.view.read(entry);
+          } catch (e) {
+            parts[i] = { entry, failed: true, defined: [], referenced: [], wanted: [], hosts: [], droppedHosts: 0, warnings: [entryFailure(entry, e)] };
+            return;
+          }
+          if (offload?.wants(bytes.length)) offload.take(i, entry, bytes);
+          else parts[i] = collectDexPart(bytes, entry, options);
+        });
+        embedded = findEmbeddedCode(ctx.view, {
+          dex(entry, bytes) {
+            const part = collectDexPart(bytes, entry, options);
+            hidden.push(part);
+            return part.defined;
+          },
+          warn: (w) => hiddenWarnings.push(w),
+        });
+        if (offload) {
+          for (const [i, part] of offload.finish()) parts[i] = part;
+          // a file the offload could not finish (its thread failed) is read here, as it would have been
+          names.forEach((entry, i) => void (parts[i] ??= collectDexPart(ctx.view.read(entry), entry, options)));
+        }
+      } catch (e) {
+        offload?.cancel(); // a limit (zip bomb) or a bug ends the scan: the worker stops with it
+        throw e;
       }
       mergeDexParts(ev, [...(parts as DexPart[]), ...hidden], options.walk !== undefined);
       ev.warnings.push(...hiddenWarnings);

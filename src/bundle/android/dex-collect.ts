@@ -46,6 +46,8 @@ export interface DexOffload {
   wants(bytes: number): boolean;
   take(index: number, entry: string, bytes: Uint8Array): void;
   finish(): Map<number, DexPart>;
+  /** stops the worker without waiting (the scan failed: a limit, a bug) */
+  cancel(): void;
 }
 
 /**

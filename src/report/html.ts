@@ -187,6 +187,13 @@ ${
     ? html`<table><caption>Packages with the most renamed classes</caption><thead><tr><th scope="col">Package</th><th scope="col">Classes</th><th scope="col">Renamed</th></tr></thead><tbody>${o.packages.map((p) => html`<tr><td class="mono">${p.name}</td><td>${p.classes}</td><td>${p.shortNamed}</td></tr>`)}</tbody></table>`
     : ''
 }
+${
+  o.embedded.length
+    ? html`<table class="embedded"><caption>Code hidden in other entries (Android does not load it by itself; it was scanned)</caption><thead><tr><th scope="col">Entry</th><th scope="col">Kind</th><th scope="col">DEX files</th><th scope="col">Classes</th></tr></thead><tbody>${o.embedded.map(
+        (x) => html`<tr><td class="mono">${x.entry}</td><td>${x.kind}</td><td>${x.format === 'dex' ? '1' : html`${x.dexFiles.length}<ul class="where">${x.dexFiles.map((d) => html`<li class="mono">${d}</li>`)}</ul>`}</td><td>${x.classes}</td></tr>`,
+      )}</tbody></table>`
+    : ''
+}
 </section>`;
 }
 

@@ -94,6 +94,14 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     for (const p of o.packers) line(`- **${mdText(p.name)}** (${mdText(p.vendor)}), a ${p.kind}: found ${p.found.map(mdCode).join(', ')}`);
     if (o.packages.length && o.level !== 'none') line(`- most renamed packages: ${o.packages.map((p) => `${mdCode(p.name)} (${p.shortNamed} of ${p.classes})`).join(', ')}`);
     line();
+    if (o.embedded.length) {
+      line('Code hidden in other entries (Android does not load it by itself; it was scanned):');
+      line();
+      line('| Entry | Kind | DEX files | Classes |');
+      line('| --- | --- | --- | --- |');
+      for (const x of o.embedded) line(`| ${mdCode(x.entry)} | ${x.kind} | ${x.format === 'dex' ? '1' : `${x.dexFiles.length}: ${x.dexFiles.map(mdCode).join(', ')}`} | ${x.classes.toLocaleString('en-US')} |`);
+      line();
+    }
   }
 
   if (vm.privacy) {

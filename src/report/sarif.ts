@@ -26,9 +26,11 @@
  *   repeats both in words, for a reviewer reading the alert. Wording comes from the view model
  *   (view-model.ts), so SARIF, HTML and Markdown say the same thing.
  * - Bundle warnings (unreadable entries, parser anomalies) are `toolExecutionNotifications`; so is
- *   hidden or heavily renamed code (`hidden-code`), which limits what the scan could see. The run's
- *   `properties.obfuscation` has the measure and the packers; `properties.permissionsNotExercised`
- *   the requested permissions no code uses.
+ *   hidden or heavily renamed code (`hidden-code`), which limits what the scan could see, and so is
+ *   each entry holding DEX code Android does not load by itself (`hidden-code` located at the
+ *   entry, with `format`, `dexFiles` and `classes` in its properties). The run's
+ *   `properties.obfuscation` has the measure, the packers and `embeddedCode`;
+ *   `properties.permissionsNotExercised` the requested permissions no code uses.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import { pathToFileURL } from 'node:url';
 import type { Provenance } from '../evidence/types.js';
 import { FINDING_KINDS, findings, type FindingKind } from './findings.js';
 import type { Report, ReportCapability, ReportTracker } from './model.js';
-import { statusView, useView, usedBySummary } from './view-model.js';
+import { embeddedCodeView, statusView, useView, usedBySummary } from './view-model.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'trackscanFinding/v1';
@@ -126,6 +128,16 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Json {
   }));
   const o = report.obfuscation;
   if (o?.note) notifications.push({ level: 'warning', message: { text: `Hidden code: ${o.note}` }, descriptor: { id: 'hidden-code' } });
+  // one per entry holding hidden code, located at that entry (a nested artifact of the bundle)
+  for (const x of o?.embeddedCode ?? []) {
+    notifications.push({
+      level: 'warning',
+      message: { text: `Hidden code: ${x.entry} holds ${embeddedCodeView(x).summary}, outside the classes*.dex Android loads; it was scanned like the app's own code.` },
+      descriptor: { id: 'hidden-code' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: entryUri(x.entry), index: entryArtifact(x.entry) } } }],
+      properties: { entry: x.entry, format: x.format, dexFiles: x.dexFiles, classes: x.classes },
+    });
+  }
   const notExercised = report.permissions.filter((p) => p.exercised === false).map((p) => p.name);
 
   return {
@@ -164,6 +176,7 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Json {
                   shortNamedShare: o.shortNamedShare,
                   classesInRenamedPackages: o.classesInRenamedPackages,
                   packers: o.packers.map((p) => ({ id: p.id, name: p.name, vendor: p.vendor, kind: p.kind, found: p.found })),
+                  ...(o.embeddedCode?.length ? { embeddedCode: o.embeddedCode.map((x) => ({ entry: x.entry, format: x.format, dexFiles: x.dexFiles, classes: x.classes })) } : {}),
                   ...(o.note ? { note: o.note } : {}),
                 },
               }

@@ -9,7 +9,7 @@
  */
 import type { CapabilityUse } from '../analysis/attribution.js';
 import type { CapabilityEvidence } from '../analysis/capabilities.js';
-import type { ObfuscationReport } from '../analysis/obfuscation.js';
+import type { EmbeddedCodeFinding, ObfuscationReport } from '../analysis/obfuscation.js';
 import type { StatusEvidence, TrackerState, TrackerStatus } from '../analysis/status.js';
 import type { TrackerFinding } from '../analysis/trackers.js';
 import type { Provenance } from '../evidence/types.js';
@@ -115,6 +115,22 @@ export interface ObfuscationView {
   packers: { name: string; vendor: string; kind: 'packer' | 'protector'; found: string[]; source: string }[];
   /** packages with the most renamed classes */
   packages: { name: string; classes: number; shortNamed: number }[];
+  /** entries holding DEX code Android does not load by itself; empty when none */
+  embedded: EmbeddedCodeView[];
+}
+
+/** An entry holding hidden DEX code (a plugin APK, a JAR, a raw DEX under another name). */
+export interface EmbeddedCodeView {
+  /** the entry, from the bundle: `assets/plugin.apk`, `assets/a.zip!b.apk` */
+  entry: string;
+  format: 'dex' | 'zip';
+  /** `DEX file` or `archive` */
+  kind: string;
+  /** the DEX files read, as evidence names them (`assets/plugin.apk!classes.dex`) */
+  dexFiles: string[];
+  classes: number;
+  /** `a DEX file, 3 classes` / `an archive with 2 DEX files, 1,024 classes` */
+  summary: string;
 }
 
 export interface TrackerView {
@@ -425,6 +441,19 @@ export function obfuscationView(o: ObfuscationReport): ObfuscationView {
     ...(o.note ? { note: o.note.charAt(0).toUpperCase() + o.note.slice(1) } : {}),
     packers: o.packers.map((p) => ({ name: p.name, vendor: p.vendor, kind: p.kind, found: p.found, source: p.source })),
     packages: o.packages,
+    embedded: (o.embeddedCode ?? []).map(embeddedCodeView),
+  };
+}
+
+export function embeddedCodeView(x: EmbeddedCodeFinding): EmbeddedCodeView {
+  const classes = `${x.classes.toLocaleString('en-US')} ${x.classes === 1 ? 'class' : 'classes'}`;
+  return {
+    entry: x.entry,
+    format: x.format,
+    kind: x.format === 'dex' ? 'DEX file' : 'archive',
+    dexFiles: x.dexFiles,
+    classes: x.classes,
+    summary: x.format === 'dex' ? `a DEX file, ${classes}` : `an archive with ${plural(x.dexFiles.length, 'DEX file')}, ${classes}`,
   };
 }
 

@@ -144,6 +144,9 @@ export function hostile(r: Report): Report {
     h.obfuscation.level = 'hidden';
     h.obfuscation.packages.push({ name: `${HOSTILE_NAME}${HOSTILE_MD}`, classes: 2, shortNamed: 1 });
     h.obfuscation.packers.push({ id: 'hostile', name: 'Packer', vendor: 'Vendor', kind: 'packer', found: [`file assets/${HOSTILE_NAME}${HOSTILE_MD}`], source: 'https://example.org/packer' });
+    // an entry holding hidden code: its path is the zip's, and a hostile zip names it as it likes
+    const entry = `assets/../${HOSTILE_NAME}${HOSTILE_PURPOSE}${HOSTILE_MD}${BIDI}.apk`;
+    h.obfuscation.embeddedCode = [...(h.obfuscation.embeddedCode ?? []), { entry, format: 'zip', dexFiles: [`${entry}!classes.dex`, `${entry}!${HOSTILE_MD}`], classes: 2 }];
   }
   return h;
 }

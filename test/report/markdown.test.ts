@@ -33,8 +33,15 @@ describe('Markdown report', () => {
       expect(outsideCode(md)).not.toContain('<b>');
       expect(md).not.toContain('\nsecond line');
       expect(md).not.toContain('\u202E');
-      // every table row still has exactly six cells
-      for (const row of md.split('\n').filter((l) => l.startsWith('| '))) expect(row.split(/(?<!\\)\|/).length - 2, row).toBe(6);
+      // every table row still has exactly as many cells as its table's header
+      const cells = (row: string) => row.split(/(?<!\\)\|/).length - 2;
+      let header = 0;
+      md.split('\n').forEach((row, i, all) => {
+        if (!row.startsWith('| ')) return;
+        if (!all[i - 1]?.startsWith('| ')) header = cells(row);
+        expect(cells(row), row).toBe(header);
+      });
+      if (base.platform === 'android') expect(md).toContain('| Entry | Kind | DEX files | Classes |');
     }
   });
 

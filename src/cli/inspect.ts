@@ -4,8 +4,11 @@
  * Each returns the exit code: 0, or 3 when the bundle cannot be read (one line on stderr).
  */
 import { ZipArchive } from '../archive/zip.js';
-import { definedClassNames, readManifest } from '../bundle/android/entries.js';
+import { findEmbeddedCode } from '../bundle/android/embedded.js';
+import { compareCodeUnits, definedClassNames, readManifest } from '../bundle/android/entries.js';
 import type { EntryWarning } from '../bundle/view.js';
+import { anomalyWarnings, entryFailure } from '../evidence/warnings.js';
+import { descriptorToJavaName, parseDex } from '../formats/dex.js';
 import { renderAxmlAsXml } from '../formats/axml-xml.js';
 import { EXIT_INPUT_FAILED, EXIT_OK } from './exit-codes.js';
 import { describeError, type Io } from './run.js';
@@ -20,13 +23,39 @@ export function inspectManifest(bundle: string, warnings: boolean, io: Io): numb
   });
 }
 
-/** Every class defined in every classes*.dex, one per line, Java dotted form, sorted, unique. */
-export function inspectClasses(bundle: string, warnings: boolean, io: Io): number {
+/**
+ * Every class defined in every classes*.dex, one per line, Java dotted form, sorted, unique. With
+ * `hidden`, also the classes of code hidden in other entries (a plugin APK, a JAR, a raw DEX under
+ * another name), found as the scan's DEX collector finds it (embedded.ts `findEmbeddedCode`).
+ */
+export function inspectClasses(bundle: string, warnings: boolean, io: Io, hidden = false): number {
   return withBundle(bundle, io, (zip) => {
     const { classes, warnings: found } = definedClassNames(zip);
-    io.stdout(classes.length ? classes.join('\n') + '\n' : '');
+    const all = hidden ? [...new Set([...classes, ...hiddenClassNames(zip, found)])].sort(compareCodeUnits) : classes;
+    io.stdout(all.length ? all.join('\n') + '\n' : '');
     if (warnings) printWarnings(io, bundle, found);
   });
+}
+
+/** Classes defined in the DEX files hidden in the bundle's other entries; unreadable ones become warnings. */
+function hiddenClassNames(zip: ZipArchive, warnings: EntryWarning[]): string[] {
+  const names: string[] = [];
+  findEmbeddedCode(zip, {
+    dex(entry, bytes) {
+      try {
+        const dex = parseDex(bytes);
+        const descriptors = dex.definedClassDescriptors();
+        for (const d of descriptors) names.push(descriptorToJavaName(d));
+        warnings.push(...anomalyWarnings(entry, dex.anomalies));
+        return descriptors;
+      } catch (e) {
+        warnings.push(entryFailure(entry, e));
+        return [];
+      }
+    },
+    warn: (w) => warnings.push({ entry: w.entry ?? '(archive)', code: w.code, message: w.message }),
+  });
+  return names;
 }
 
 /** Opens a bundle, runs `fn`, and turns any failure into one line on stderr and exit code 3. */

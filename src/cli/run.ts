@@ -217,8 +217,9 @@ export async function run(argv: string[], io: Io): Promise<number> {
     .description('print every class defined in every classes*.dex, one per line, Java dotted form, sorted')
     .argument('<bundle>', 'an .apk file')
     .option('--warnings', 'also print unreadable or unusual DEX files on stderr')
-    .action(async (bundle: string, opts: { warnings?: boolean }) => {
-      code = (await import('./inspect.js')).inspectClasses(bundle, opts.warnings === true, io);
+    .option('--hidden', 'also print the classes of code hidden in other entries (a plugin APK, a JAR, a raw DEX under another name)')
+    .action(async (bundle: string, opts: { warnings?: boolean; hidden?: boolean }) => {
+      code = (await import('./inspect.js')).inspectClasses(bundle, opts.warnings === true, io, opts.hidden === true);
     });
 
   try {

@@ -5,6 +5,8 @@ import path from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/run.js';
+import { buildDex } from '../../src/testing/dex-writer.js';
+import { buildApk, classes, launcherActivity, manifest } from '../../src/testing/samples.js';
 import { writeZip } from '../../src/testing/zip-writer.js';
 import { realApks, requireTool, runTool } from '../helpers/tools.js';
 
@@ -39,6 +41,43 @@ describe('trackscan inspect classes', () => {
       expect(ours).toEqual(dexdumpClasses(apk.path));
     });
   }
+});
+
+describe('trackscan inspect classes --hidden', () => {
+  // the app's own classes.dex, and a plugin APK in assets/ whose classes.dex holds the Adjust SDK
+  const pkg = 'org.example.hider';
+  const own = [`${pkg}.MainActivity`, `${pkg}.PluginLoader`];
+  const plugin = writeZip([
+    { name: 'AndroidManifest.xml', data: 'not read' },
+    { name: 'classes.dex', data: buildDex({ classes: classes(['com.adjust.sdk.Adjust', 'com.adjust.sdk.AdjustConfig']) }) },
+  ]);
+  const file = path.join(tmp, 'hider.apk');
+  writeFileSync(
+    file,
+    buildApk({
+      manifest: manifest({ packageName: pkg, application: [launcherActivity('.MainActivity')] }),
+      dex: [{ entry: 'classes.dex', input: { classes: classes(own, { [own[0]]: 'android.app.Activity' }) } }],
+      files: [{ name: 'assets/plugin.apk', data: plugin }],
+    }),
+  );
+
+  it('by default lists only the top-level classes*.dex (unchanged)', async () => {
+    const r = await cli('inspect', 'classes', file);
+    expect(r).toEqual({ code: 0, stdout: own.join('\n') + '\n', stderr: '' });
+  });
+
+  it('with --hidden also lists the classes of code hidden in other entries, sorted with the rest', async () => {
+    const r = await cli('inspect', 'classes', '--hidden', file);
+    expect(r).toEqual({ code: 0, stdout: ['com.adjust.sdk.Adjust', 'com.adjust.sdk.AdjustConfig', ...own].join('\n') + '\n', stderr: '' });
+    const w = await cli('inspect', 'classes', '--hidden', '--warnings', file);
+    expect(w.stdout).toBe(r.stdout);
+  });
+
+  it('an APK without hidden code: --hidden prints the same as the default', async () => {
+    const plain = path.join(tmp, 'plain.apk');
+    writeFileSync(plain, buildApk({ manifest: manifest({ packageName: pkg, application: [launcherActivity('.MainActivity')] }), dex: [{ entry: 'classes.dex', input: { classes: classes(own) } }] }));
+    expect(await cli('inspect', 'classes', '--hidden', plain)).toEqual(await cli('inspect', 'classes', plain));
+  });
 });
 
 describe('trackscan inspect manifest', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TrackerMatcher, confidenceOf } from '../../src/analysis/trackers.js';
+import { emptyAndroidEvidence } from '../../src/bundle/android/collectors.js';
 import type { Evidence } from '../../src/evidence/types.js';
 import type { SdkSignature } from '../../src/signatures/types.js';
 
@@ -8,27 +9,10 @@ function sdk(id: string, android: SdkSignature['android'], extra: Partial<SdkSig
 }
 
 function evidence(appId: string, defined: string[], more: Partial<Evidence> = {}, android: Partial<NonNullable<Evidence['android']>> = {}): Evidence {
-  return {
-    platform: 'android',
-    identity: { platform: 'android', id: appId },
-    permissions: [],
-    code: { defined: new Map(defined.map((c) => [c, 'classes.dex'])), referenced: new Map(), binaries: 1 },
-    stringHits: new Map(),
-    domains: [],
-    files: [],
-    warnings: [],
-    ...more,
-    android: {
-      declaredPermissions: [],
-      components: [],
-      metaData: [],
-      queries: { packages: [], intents: [], providers: [] },
-      flags: {},
-      versionFiles: [],
-      nativeLibraries: [],
-      ...android,
-    },
-  };
+  const ev = emptyAndroidEvidence();
+  ev.identity = { platform: 'android', id: appId };
+  ev.code = { defined: new Map(defined.map((c) => [c, 'classes.dex'])), referenced: new Map(), binaries: 1 };
+  return { ...ev, ...more, android: { ...ev.android!, ...android } };
 }
 
 const db = {

@@ -151,18 +151,6 @@ export function mayHoldHostByClasses(any: number, all: number, bytes: Uint8Array
   return false;
 }
 
-/** {@link mayHoldHostByClasses} for bytes whose classes are not gathered yet. */
-export function mayHoldHost(bytes: Uint8Array, start: number, end: number): boolean {
-  let any = 0;
-  let all = 0xff;
-  for (let i = start; i < end; i++) {
-    const c = HOST_BYTE_CLASSES[bytes[i]];
-    any |= c;
-    all &= c;
-  }
-  return mayHoldHostByClasses(any, all, bytes, start, end);
-}
-
 function sampleOf(s: string): string {
   return s.length > 200 ? s.slice(0, 200) + '…' : s;
 }

@@ -16,7 +16,7 @@ import { FormatError } from '../../src/errors.js';
 import { walkCode, walkUnits } from '../../src/formats/dex-code.js';
 import { CodeSpanResult, parseDex, type DexFile, type StringFilter } from '../../src/formats/dex.js';
 import { decodeMutf8, encodeMutf8, measureMutf8 } from '../../src/formats/mutf8.js';
-import { HOST_BYTE_CLASSES, hostsInString, mayHoldHost, mayHoldHostByClasses } from '../../src/evidence/hosts.js';
+import { HOST_BYTE_CLASSES, hostsInString, mayHoldHostByClasses } from '../../src/evidence/hosts.js';
 import { buildDex, buildDexContainer, everyFormatDex, sampleDexInput } from '../../src/testing/dex-writer.js';
 import { mutantAt, rng } from '../helpers/fuzz.js';
 
@@ -173,6 +173,17 @@ describe('selectStrings', () => {
     expect(checked).toBeGreaterThan(1000);
   });
 });
+
+/** mayHoldHostByClasses over bytes whose classes are gathered here, as selectStrings gathers them */
+function mayHoldHost(bytes: Uint8Array, start: number, end: number): boolean {
+  let any = 0;
+  let all = 0xff;
+  for (let i = start; i < end; i++) {
+    any |= HOST_BYTE_CLASSES[bytes[i]];
+    all &= HOST_BYTE_CLASSES[bytes[i]];
+  }
+  return mayHoldHostByClasses(any, all, bytes, start, end);
+}
 
 describe('mayHoldHost and measureMutf8', () => {
   const random = rng(5);

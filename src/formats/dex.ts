@@ -653,21 +653,15 @@ class DexReader implements DexFile {
       return `<invalid string #${idx}>`;
     }
     const dataOff = this.u32(e.strings.off + idx * STRING_ID_ITEM_SIZE);
-    // utf16_size (uleb128), read inline: this runs for every string of every DEX.
     const bytes = this.bytes;
     const len = this.len;
-    let utf16Size = 0;
-    let start = dataOff;
-    for (let i = 0, shift = 0; i < 5; i++, shift += 7) {
-      if (start >= len || start < 0) {
-        this.anomaly('dex-string-data-out-of-range', `string_data_off ${dataOff} of string ${idx} lies outside the data`, e.strings.off + idx * 4);
-        return (e.stringCache[idx] = `<invalid string #${idx}>`);
-      }
-      const b = bytes[start++];
-      utf16Size |= (b & 0x7f) << shift;
-      if ((b & 0x80) === 0) break;
+    // utf16_size (uleb128), then the MUTF-8 bytes
+    const start = this.ulebAt(dataOff);
+    if (start < 0) {
+      this.anomaly('dex-string-data-out-of-range', `string_data_off ${dataOff} of string ${idx} lies outside the data`, e.strings.off + idx * 4);
+      return (e.stringCache[idx] = `<invalid string #${idx}>`);
     }
-    utf16Size >>>= 0;
+    const utf16Size = this.ulebValue;
     // Fast path: ASCII up to the NUL terminator, with the declared length.
     let end = start;
     while (end < len) {
@@ -1059,24 +1053,12 @@ class DexReader implements DexFile {
     const len = this.len;
     const classes = filter.classes;
     for (let idx = 0; idx < e.strings.size; idx++) {
-      const dataOff = this.dv.getUint32(e.strings.off + idx * STRING_ID_ITEM_SIZE, true);
-      let utf16Size = 0;
-      let start = dataOff;
-      let ok = false;
-      for (let i = 0, shift = 0; i < 5; i++, shift += 7) {
-        if (start >= len) break;
-        const b = bytes[start++];
-        utf16Size |= (b & 0x7f) << shift;
-        if ((b & 0x80) === 0) {
-          ok = true;
-          break;
-        }
-      }
-      if (!ok) {
+      const start = this.ulebAt(this.dv.getUint32(e.strings.off + idx * STRING_ID_ITEM_SIZE, true));
+      if (start < 0) {
         out.push(idx); // damaged: string() says how
         continue;
       }
-      utf16Size >>>= 0;
+      const utf16Size = this.ulebValue;
       let end = start;
       let any = 0;
       let all = 0xff;

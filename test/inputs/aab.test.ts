@@ -3,11 +3,8 @@
  * schema (manifest as XmlNode, resources.pb, module folders) scans like its APK twin; a malformed
  * protobuf only ever raises TrackscanError; the XmlNode decoder survives fuzzing.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import protobuf from 'protobufjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TrackscanError } from '../../src/errors.js';
 import { parseProtoResources, parseProtoXml } from '../../src/formats/aapt2.js';
 import { resourcesProto } from '../../src/formats/aapt2/schema.js';
@@ -17,10 +14,10 @@ import type { Report } from '../../src/report/model.js';
 import { Scanner } from '../../src/scan.js';
 import type { WAttr, WElement } from '../../src/testing/axml-writer.js';
 import { buildDex } from '../../src/testing/dex-writer.js';
-import { buildApk, type ApkSpec } from '../../src/testing/samples.js';
+import type { ApkSpec } from '../../src/testing/samples.js';
 import { writeZip, type ZipWriterEntry } from '../../src/testing/zip-writer.js';
 import { fuzzParser } from '../helpers/fuzz.js';
-import { campaignWholeSpec, splitManifest } from './fixtures.js';
+import { campaignScratch, campaignWholeSpec, splitManifest } from './fixtures.js';
 
 const root = protobuf.parse(resourcesProto(), { keepCase: true }).root;
 const XmlNode = root.lookupType('aapt.pb.XmlNode');
@@ -107,14 +104,14 @@ const PKG = 'org.example.campaign2020';
 
 /** The campaign app as a one-module bundle, or with the SDKs' DEX in a feature module. */
 function campaignAab(options: { feature?: boolean } = {}): Uint8Array {
-  const whole = campaignWholeSpec();
+  const spec = campaignWholeSpec();
   const entries: ZipWriterEntry[] = [{ name: 'BundleConfig.pb', data: new Uint8Array(0) }];
   if (options.feature) {
-    const [dex1, dex2] = whole.dex!;
-    entries.push(...moduleEntries('base', { ...whole, dex: [dex1] }, PKG));
+    const [dex1, dex2] = spec.dex!;
+    entries.push(...moduleEntries('base', { ...spec, dex: [dex1] }, PKG));
     entries.push(...moduleEntries('social', { manifest: splitManifest('social', true), dex: [{ entry: 'classes.dex', input: dex2.input }] }, PKG));
   } else {
-    entries.push(...moduleEntries('base', whole, PKG));
+    entries.push(...moduleEntries('base', spec, PKG));
   }
   return writeZip(entries);
 }
@@ -122,20 +119,8 @@ function campaignAab(options: { feature?: boolean } = {}): Uint8Array {
 // ---- the tests ---------------------------------------------------------------------------------------
 
 const scanner = new Scanner();
-let tmp: string;
-let whole: Report;
-
-function put(name: string, bytes: Uint8Array): string {
-  const file = path.join(tmp, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-beforeAll(() => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'trackscan-aab-'));
-  whole = scanner.scanFile(put('campaign.apk', buildApk(campaignWholeSpec())));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const scratch = campaignScratch('trackscan-aab-', scanner);
+const put = scratch.put;
 
 const trackers = (r: Report) => r.trackers.map((t) => `${t.id} ${t.confidence}`).sort();
 const permissions = (r: Report) => r.permissions.map((p) => `${p.name} ${p.maxSdkVersion ?? ''} ${p.capabilities.join(',')}`).sort();
@@ -143,15 +128,15 @@ const noProvenance = <T>(x: T): T => JSON.parse(JSON.stringify(x, (k, v) => (k =
 
 function sameApp(r: Report): void {
   expect(r.platform).toBe('android');
-  expect(r.app).toEqual(whole.app);
-  expect(trackers(r)).toEqual(trackers(whole));
-  expect(permissions(r)).toEqual(permissions(whole));
-  expect(noProvenance(r.android!.components)).toEqual(noProvenance(whole.android!.components));
-  expect(noProvenance(r.android!.metaData)).toEqual(noProvenance(whole.android!.metaData));
-  expect(r.code.classesDefined).toBe(whole.code.classesDefined);
-  expect(r.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`)).toEqual(whole.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`));
-  expect(r.domains.map((d) => d.host)).toEqual(whole.domains.map((d) => d.host));
-  expect(r.capabilities.map((c) => c.id).sort()).toEqual(whole.capabilities.map((c) => c.id).sort());
+  expect(r.app).toEqual(scratch.whole.app);
+  expect(trackers(r)).toEqual(trackers(scratch.whole));
+  expect(permissions(r)).toEqual(permissions(scratch.whole));
+  expect(noProvenance(r.android!.components)).toEqual(noProvenance(scratch.whole.android!.components));
+  expect(noProvenance(r.android!.metaData)).toEqual(noProvenance(scratch.whole.android!.metaData));
+  expect(r.code.classesDefined).toBe(scratch.whole.code.classesDefined);
+  expect(r.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`)).toEqual(scratch.whole.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`));
+  expect(r.domains.map((d) => d.host)).toEqual(scratch.whole.domains.map((d) => d.host));
+  expect(r.capabilities.map((c) => c.id).sort()).toEqual(scratch.whole.capabilities.map((c) => c.id).sort());
 }
 
 describe('App Bundles (.aab)', () => {
@@ -168,7 +153,7 @@ describe('App Bundles (.aab)', () => {
   it('a one-module bundle gives the same app as its APK twin', () => {
     const r = scanner.scanFile(put('campaign.aab', campaignAab()));
     sameApp(r);
-    expect(whole.app.name).toBeTruthy(); // the label resolved through resources.pb
+    expect(scratch.whole.app.name).toBeTruthy(); // the label resolved through resources.pb
     expect(JSON.stringify(r)).not.toMatch(/"(classes\d*\.dex|AndroidManifest\.xml)"/);
     expect(r.warnings.filter((w) => w.code.startsWith('aab-'))).toEqual([]);
   });

@@ -4,6 +4,12 @@
  * files), a feature module with the SDKs' DEX, and configuration splits for two ABIs, a screen
  * density and a language — then packed as `.apks`, `.xapk`, `.apkm`, a folder and a plain zip.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import type { Report } from '../../src/report/model.js';
+import type { Scanner } from '../../src/scan.js';
 import type { WElement } from '../../src/testing/axml-writer.js';
 import { buildApk, campaignAppSpec, CAMPAIGN_PACKAGE, SAMPLE_CERTIFICATE_DER, type ApkSpec } from '../../src/testing/samples.js';
 import { writeZip, type ZipWriterEntry } from '../../src/testing/zip-writer.js';
@@ -91,4 +97,33 @@ export function campaignXapk(): Uint8Array {
 /** APKMirror's `.apkm`: `info.json` and the splits under their device names. */
 export function campaignApkm(): Uint8Array {
   return writeZip([{ name: 'info.json', data: JSON.stringify({ pname: CAMPAIGN_PACKAGE, versioncode: 20201103 }) }, ...campaignSplits().map((s) => stored(s.file, s.bytes))]);
+}
+
+/**
+ * A scratch folder for one test file, and the whole campaign APK scanned as the reference the
+ * split and bundle forms are compared with; made in beforeAll, removed in afterAll.
+ */
+export function campaignScratch(prefix: string, scanner: Scanner): { put(name: string, bytes: Uint8Array): string; readonly dir: string; readonly whole: Report } {
+  let tmp = '';
+  let whole: Report | undefined;
+  const put = (name: string, bytes: Uint8Array): string => {
+    const file = path.join(tmp, name);
+    writeFileSync(file, bytes);
+    return file;
+  };
+  beforeAll(() => {
+    tmp = mkdtempSync(path.join(tmpdir(), prefix));
+    whole = scanner.scanFile(put('campaign.apk', buildApk(campaignWholeSpec())));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  return {
+    put,
+    get dir(): string {
+      return tmp;
+    },
+    get whole(): Report {
+      if (!whole) throw new Error('campaignScratch: used outside a test');
+      return whole;
+    },
+  };
 }

@@ -3,54 +3,41 @@
  * folder of splits and a zip holding an APK or a split set gives the same trackers and
  * permissions; evidence keeps the split it came from; config splits are recognised.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZipArchive } from '../../src/archive/zip.js';
 import { classifySplit, collectSplitSetEvidence } from '../../src/bundle/android/splits.js';
 import type { Report } from '../../src/report/model.js';
 import { Scanner } from '../../src/scan.js';
 import { buildApk } from '../../src/testing/samples.js';
 import { writeZip } from '../../src/testing/zip-writer.js';
-import { campaignApkm, campaignApks, campaignSplits, campaignWholeSpec, campaignXapk } from './fixtures.js';
+import { campaignApkm, campaignApks, campaignScratch, campaignSplits, campaignWholeSpec, campaignXapk } from './fixtures.js';
 
 const scanner = new Scanner();
-let tmp: string;
-let whole: Report;
-
-function put(name: string, bytes: Uint8Array): string {
-  const file = path.join(tmp, name);
-  writeFileSync(file, bytes);
-  return file;
-}
-
-beforeAll(() => {
-  tmp = mkdtempSync(path.join(tmpdir(), 'trackscan-splits-'));
-  whole = scanner.scanFile(put('campaign.apk', buildApk(campaignWholeSpec())));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const scratch = campaignScratch('trackscan-splits-', scanner);
+const put = scratch.put;
 
 const trackerIds = (r: Report) => r.trackers.map((t) => t.id).sort();
 const permissions = (r: Report) => r.permissions.map((p) => `${p.name} ${p.maxSdkVersion ?? ''} ${p.capabilities.join(',')}`).sort();
 
 function sameApp(r: Report): void {
   expect(r.platform).toBe('android');
-  expect(r.app).toEqual(whole.app);
-  expect(trackerIds(r)).toEqual(trackerIds(whole));
-  expect(r.trackers.map((t) => `${t.id} ${t.confidence}`).sort()).toEqual(whole.trackers.map((t) => `${t.id} ${t.confidence}`).sort());
-  expect(permissions(r)).toEqual(permissions(whole));
-  expect(r.code.classesDefined).toBe(whole.code.classesDefined);
-  expect(r.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`)).toEqual(whole.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`));
-  expect(r.android!.components.map((c) => c.name).sort()).toEqual(whole.android!.components.map((c) => c.name).sort());
-  expect(r.domains.map((d) => d.host)).toEqual(whole.domains.map((d) => d.host));
-  expect(r.capabilities.map((c) => c.id).sort()).toEqual(whole.capabilities.map((c) => c.id).sort());
+  expect(r.app).toEqual(scratch.whole.app);
+  expect(trackerIds(r)).toEqual(trackerIds(scratch.whole));
+  expect(r.trackers.map((t) => `${t.id} ${t.confidence}`).sort()).toEqual(scratch.whole.trackers.map((t) => `${t.id} ${t.confidence}`).sort());
+  expect(permissions(r)).toEqual(permissions(scratch.whole));
+  expect(r.code.classesDefined).toBe(scratch.whole.code.classesDefined);
+  expect(r.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`)).toEqual(scratch.whole.android!.nativeLibraries.map((l) => `${l.name} ${l.abis.join(',')}`));
+  expect(r.android!.components.map((c) => c.name).sort()).toEqual(scratch.whole.android!.components.map((c) => c.name).sort());
+  expect(r.domains.map((d) => d.host)).toEqual(scratch.whole.domains.map((d) => d.host));
+  expect(r.capabilities.map((c) => c.id).sort()).toEqual(scratch.whole.capabilities.map((c) => c.id).sort());
 }
 
 describe('split sets', () => {
   it('the whole APK finds trackers (the baseline is not empty)', () => {
-    expect(trackerIds(whole).length).toBeGreaterThan(2);
-    expect(whole.permissions.length).toBeGreaterThan(5);
+    expect(trackerIds(scratch.whole).length).toBeGreaterThan(2);
+    expect(scratch.whole.permissions.length).toBeGreaterThan(5);
   });
 
   it('.apks (bundletool) gives the same app as the one APK', () => {
@@ -68,7 +55,7 @@ describe('split sets', () => {
   });
 
   it('a folder of split APKs gives the same app', () => {
-    const dir = path.join(tmp, 'splits-folder');
+    const dir = path.join(scratch.dir, 'splits-folder');
     mkdirSync(dir);
     for (const s of campaignSplits()) writeFileSync(path.join(dir, s.file), s.bytes);
     sameApp(scanner.scanFile(dir));
@@ -101,7 +88,7 @@ describe('split sets', () => {
   it('a set without its base scans with a warning', () => {
     const r = scanner.scanFile(put('nobase.apks', campaignApks({ base: false })));
     expect(r.warnings.map((w) => w.code)).toContain('split-base-missing');
-    expect(r.app.id).toBe(whole.app.id);
+    expect(r.app.id).toBe(scratch.whole.app.id);
     expect(trackerIds(r).length).toBeGreaterThan(0);
   });
 
